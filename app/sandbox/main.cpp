@@ -1,0 +1,2 @@
+// Placeholder until the sandbox lands.
+int main() { return 1; }

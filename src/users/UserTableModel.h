@@ -1,0 +1,67 @@
+#pragma once
+
+#include "User.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+namespace zenml::users {
+
+// Every user account loaded from the server, one row each, in arrival order. Sorting and
+// filtering happen in UserFilterModel above it.
+class UserTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UserTableModel)
+
+public:
+    enum Column
+    {
+        UsernameColumn,
+        NameColumn,
+        EmailColumn,
+        KindColumn,
+        SuperuserColumn,
+        ActiveColumn,
+        MustChangePasswordColumn,
+        ColumnCount
+    };
+
+    enum Role
+    {
+        UserIdRole = Qt::UserRole + 1, // QString id of the row's account
+        SortRole, // a value that sorts naturally (bools as 0/1, text case-folded)
+        SearchTextRole, // username, name and e-mail joined, case-folded
+    };
+
+    explicit UserTableModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // One model reset.
+    void clear();
+    void resetUsers(const UserList& users);
+    // One row insertion for the whole batch.
+    void appendUsers(const UserList& users);
+    // Replaces the row with the same id, or appends it.
+    void upsertUser(const User& user);
+    bool removeUser(const QString& id);
+
+    int rowOfId(const QString& id) const; // -1 when absent
+    const User& userAt(int row) const;
+    const UserList& users() const { return m_users; }
+
+    void setReservedAdminUsername(const QString& username);
+    QString reservedAdminUsername() const { return m_reservedAdminUsername; }
+
+private:
+    UserList m_users;
+    QHash<QString, int> m_rowById;
+    QString m_reservedAdminUsername = User::defaultReservedAdminUsername();
+};
+
+} // namespace zenml::users

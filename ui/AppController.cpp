@@ -1,0 +1,119 @@
+#include "AppController.h"
+
+#include "Logging.h"
+#include "LoginDialog.h"
+#include "MainWindow.h"
+#include "session/SandboxLauncher.h"
+#include "session/Session.h"
+
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+
+namespace zenml::ui {
+
+using session::Session;
+
+AppController::AppController(QObject* parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+    , m_session(new Session(m_network, this))
+{ }
+
+AppController::~AppController()
+{
+    delete m_mainWindow;
+    delete m_loginDialog;
+}
+
+void AppController::startWithLogin(const QString& server, const QString& username)
+{
+    showLogin(server, username);
+}
+
+void AppController::startWithSandbox(const QStringList& sandboxArguments)
+{
+    m_sandbox = new session::SandboxLauncher(this);
+    connect(m_sandbox, &session::SandboxLauncher::ready, this,
+        [this](const QUrl& apiRoot, const QString& username, const QString& password) {
+            qCInfo(lcUi) << "sandbox control plane ready at" << apiRoot.toDisplayString();
+            // The first sign-in result decides: the main window, or a failure message.
+            auto onSignedIn = std::make_shared<QMetaObject::Connection>();
+            auto onFailed = std::make_shared<QMetaObject::Connection>();
+            *onSignedIn = connect(m_session, &Session::signedIn, this, [=, this] {
+                disconnect(*onSignedIn);
+                disconnect(*onFailed);
+                showMainWindow();
+            });
+            *onFailed = connect(m_session, &Session::signInFailed, this,
+                [=, this](const controlplane::ApiError& error) {
+                    disconnect(*onSignedIn);
+                    disconnect(*onFailed);
+                    fail(tr("Sandbox sign-in failed"),
+                        tr("The sandbox started, but signing in as its "
+                           "admin failed: %1")
+                            .arg(error.message));
+                });
+            m_session->signIn(apiRoot, Session::Method::Password, username, password);
+        });
+    connect(m_sandbox, &session::SandboxLauncher::failed, this,
+        [this](const QString& message) { fail(tr("The sandbox could not start"), message); });
+    m_sandbox->start(sandboxArguments);
+}
+
+void AppController::showLogin(const QString& server, const QString& username)
+{
+    if (!m_loginDialog) {
+        m_loginDialog = new LoginDialog(m_session);
+        m_loginDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_loginDialog, &QDialog::accepted, this, &AppController::showMainWindow);
+        connect(m_loginDialog, &QDialog::rejected, this, [this] {
+            if (!m_mainWindow)
+                Q_EMIT finished(0);
+        });
+    }
+    if (!server.isEmpty())
+        m_loginDialog->setServer(server);
+    if (!username.isEmpty())
+        m_loginDialog->setUsername(username);
+    m_loginDialog->show();
+    m_loginDialog->raise();
+    m_loginDialog->activateWindow();
+}
+
+void AppController::showMainWindow()
+{
+    delete m_mainWindow;
+    m_mainWindow = new MainWindow(m_session);
+    m_mainWindow->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_mainWindow, &MainWindow::signOutRequested, this, &AppController::signOut);
+    connect(m_mainWindow, &QObject::destroyed, this, [this] {
+        if (!m_loginDialog || !m_loginDialog->isVisible())
+            Q_EMIT finished(0);
+    });
+    m_mainWindow->show();
+    m_mainWindow->refresh();
+}
+
+void AppController::signOut()
+{
+    const QString server = m_session->apiRoot().toString();
+    const QString username = m_session->currentUser().username;
+    m_session->signOut();
+    showLogin(server, username);
+    if (m_mainWindow) {
+        // Closing the window must not end the program while the dialog is up.
+        disconnect(m_mainWindow, &QObject::destroyed, this, nullptr);
+        m_mainWindow->close();
+    }
+}
+
+void AppController::fail(const QString& title, const QString& text)
+{
+    qCWarning(lcUi).noquote() << title << ':' << text;
+    auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Close);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QDialog::finished, this, [this] { Q_EMIT finished(1); });
+    box->open();
+}
+
+} // namespace zenml::ui

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+class QNetworkAccessManager;
+
+namespace zenml::session {
+class SandboxLauncher;
+class Session;
+} // namespace zenml::session
+
+namespace zenml::ui {
+
+class LoginDialog;
+class MainWindow;
+
+// Wires one session to its windows: the sign-in dialog first (or a sandbox started on the
+// spot), then the main window; signing out returns to the dialog.
+class AppController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AppController)
+
+public:
+    explicit AppController(QObject* parent = nullptr);
+    ~AppController() override;
+
+    // Shows the sign-in dialog, prefilled with what is known.
+    void startWithLogin(const QString& server, const QString& username);
+    // Starts zenml-pro-sandbox with `sandboxArguments` and signs in as its reserved admin.
+    void startWithSandbox(const QStringList& sandboxArguments);
+
+    session::Session* session() const { return m_session; }
+    MainWindow* mainWindow() const { return m_mainWindow; }
+    LoginDialog* loginDialog() const { return m_loginDialog; }
+
+Q_SIGNALS:
+    // The program has nothing left to show: the dialog was cancelled or start-up failed.
+    void finished(int exitCode);
+
+private:
+    void showLogin(const QString& server, const QString& username);
+    void showMainWindow();
+    void signOut();
+    void fail(const QString& title, const QString& text);
+
+    QNetworkAccessManager* m_network;
+    session::Session* m_session;
+    session::SandboxLauncher* m_sandbox = nullptr;
+    QPointer<LoginDialog> m_loginDialog;
+    QPointer<MainWindow> m_mainWindow;
+};
+
+} // namespace zenml::ui

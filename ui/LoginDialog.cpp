@@ -1,0 +1,189 @@
+#include "LoginDialog.h"
+
+#include "Logging.h"
+#include "controlplane/ApiClient.h"
+#include "ui_LoginDialog.h"
+
+#include <QPushButton>
+
+namespace zenml::ui {
+
+using controlplane::ApiError;
+using session::Session;
+
+namespace {
+
+// What to do next, after what happened.
+QString adviceFor(const ApiError& error)
+{
+    switch (error.kind) {
+    case ApiError::Kind::Unauthorized:
+        return LoginDialog::tr("Check the username and the password or token, then try again.");
+    case ApiError::Kind::Network:
+        return LoginDialog::tr("Check the server address and that the server is running.");
+    case ApiError::Kind::Tls:
+        return LoginDialog::tr("The server's certificate is not trusted.");
+    case ApiError::Kind::Forbidden:
+        return LoginDialog::tr("This account may not sign in here.");
+    case ApiError::Kind::Malformed:
+        return LoginDialog::tr("Is this the address of a ZenML Pro control plane?");
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
+LoginDialog::LoginDialog(Session* session, QWidget* parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::LoginDialog>())
+    , m_session(session)
+{
+    m_ui->setupUi(this);
+    m_ui->busyBar->setVisible(false);
+    m_ui->messageLabel->setVisible(false);
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Sign in"));
+
+    connect(m_ui->methodCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateForMethod();
+        updateOkButton();
+    });
+    connect(m_ui->serverEdit, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
+    connect(m_ui->usernameEdit, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
+    connect(m_ui->secretEdit, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &LoginDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &LoginDialog::reject);
+    connect(m_session, &Session::signedIn, this, &LoginDialog::onSignedIn);
+    connect(m_session, &Session::signInFailed, this, &LoginDialog::onSignInFailed);
+
+    updateForMethod();
+    updateOkButton();
+}
+
+LoginDialog::~LoginDialog() = default;
+
+void LoginDialog::setServer(const QString& server)
+{
+    m_ui->serverEdit->setText(server);
+}
+
+void LoginDialog::setUsername(const QString& username)
+{
+    m_ui->usernameEdit->setText(username);
+    if (!username.isEmpty())
+        m_ui->secretEdit->setFocus();
+}
+
+void LoginDialog::setMethod(Session::Method method)
+{
+    m_ui->methodCombo->setCurrentIndex(method == Session::Method::Token ? 1 : 0);
+}
+
+QString LoginDialog::server() const
+{
+    return m_ui->serverEdit->text().trimmed();
+}
+
+QString LoginDialog::username() const
+{
+    return m_ui->usernameEdit->text().trimmed();
+}
+
+Session::Method LoginDialog::method() const
+{
+    return m_ui->methodCombo->currentIndex() == 1 ? Session::Method::Token
+                                                  : Session::Method::Password;
+}
+
+QString LoginDialog::message() const
+{
+    return m_ui->messageLabel->isVisible() ? m_ui->messageLabel->text() : QString();
+}
+
+void LoginDialog::accept()
+{
+    if (m_busy)
+        return;
+
+    QString reason;
+    const QUrl apiRoot = controlplane::apiRootFromUserInput(server(), &reason);
+    if (!apiRoot.isValid()) {
+        showMessage(tr("The server address is not usable: %1").arg(reason));
+        m_ui->serverEdit->setFocus();
+        return;
+    }
+
+    showMessage({});
+    setBusy(true);
+    qCInfo(lcUi) << "signing in to" << apiRoot.toDisplayString();
+    m_session->signIn(apiRoot, method(),
+        method() == Session::Method::Password ? username() : QString(), m_ui->secretEdit->text());
+}
+
+void LoginDialog::reject()
+{
+    // Closing while a sign-in is under way abandons it: nothing the session does later
+    // may act on a dialog that is gone.
+    if (m_busy)
+        m_session->signOut();
+    QDialog::reject();
+}
+
+void LoginDialog::updateForMethod()
+{
+    const bool token = method() == Session::Method::Token;
+    m_ui->usernameLabel->setVisible(!token);
+    m_ui->usernameEdit->setVisible(!token);
+    m_ui->secretLabel->setText(token ? tr("&Token or API key:") : tr("&Password:"));
+}
+
+void LoginDialog::updateOkButton()
+{
+    const bool token = method() == Session::Method::Token;
+    const bool complete = !server().isEmpty() && !m_ui->secretEdit->text().isEmpty()
+        && (token || !username().isEmpty());
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(complete && !m_busy);
+}
+
+void LoginDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_ui->busyBar->setVisible(busy);
+    m_ui->serverEdit->setReadOnly(busy);
+    m_ui->usernameEdit->setReadOnly(busy);
+    m_ui->secretEdit->setReadOnly(busy);
+    m_ui->methodCombo->setEnabled(!busy);
+    if (busy)
+        setCursor(Qt::BusyCursor);
+    else
+        unsetCursor();
+    updateOkButton();
+}
+
+void LoginDialog::showMessage(const QString& text)
+{
+    m_ui->messageLabel->setText(text);
+    m_ui->messageLabel->setVisible(!text.isEmpty());
+}
+
+void LoginDialog::onSignedIn()
+{
+    if (!m_busy)
+        return;
+    setBusy(false);
+    QDialog::accept();
+}
+
+void LoginDialog::onSignInFailed(const ApiError& error)
+{
+    if (!m_busy)
+        return;
+    setBusy(false);
+    const QString advice = adviceFor(error);
+    showMessage(advice.isEmpty() ? tr("Sign-in failed: %1").arg(error.message)
+                                 : tr("Sign-in failed: %1\n%2").arg(error.message, advice));
+    m_ui->secretEdit->setFocus();
+    m_ui->secretEdit->selectAll();
+}
+
+} // namespace zenml::ui

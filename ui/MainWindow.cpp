@@ -1,0 +1,248 @@
+#include "MainWindow.h"
+
+#include "Logging.h"
+#include "controlplane/ApiClient.h"
+#include "session/Session.h"
+#include "ui_MainWindow.h"
+#include "users/UserFilterModel.h"
+#include "users/UserTableModel.h"
+
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTime>
+#include <QTimer>
+
+namespace zenml::ui {
+
+using controlplane::ApiError;
+using users::UserFilterModel;
+using users::UserTableModel;
+
+namespace {
+
+// Long enough to let a word be typed without filtering at every letter, short enough that the
+// table seems to follow the keyboard.
+constexpr int kSearchDebounceMs = 120;
+
+QString settingsGroup()
+{
+    return QStringLiteral("MainWindow");
+}
+
+} // namespace
+
+MainWindow::MainWindow(session::Session* session, QWidget* parent)
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_session(session)
+    , m_model(new UserTableModel(this))
+    , m_filter(new UserFilterModel(this))
+    , m_searchDebounce(new QTimer(this))
+    , m_identityLabel(new QLabel(this))
+    , m_countLabel(new QLabel(this))
+    , m_busyBar(new QProgressBar(this))
+{
+    m_ui->setupUi(this);
+    m_model->setReservedAdminUsername(m_session->reservedAdminUsername());
+    m_filter->setSourceModel(m_model);
+    m_ui->userView->setModel(m_filter);
+    m_ui->userView->sortByColumn(UserTableModel::UsernameColumn, Qt::AscendingOrder);
+    m_ui->noticeLabel->setVisible(false);
+
+    QHeaderView* header = m_ui->userView->horizontalHeader();
+    header->setSectionsMovable(true);
+    header->resizeSection(UserTableModel::UsernameColumn, 220);
+    header->resizeSection(UserTableModel::NameColumn, 180);
+    header->resizeSection(UserTableModel::EmailColumn, 240);
+    header->resizeSection(UserTableModel::KindColumn, 120);
+    header->resizeSection(UserTableModel::SuperuserColumn, 90);
+    header->resizeSection(UserTableModel::ActiveColumn, 70);
+
+    m_busyBar->setRange(0, 0);
+    m_busyBar->setMaximumWidth(120);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->setVisible(false);
+    statusBar()->addWidget(m_identityLabel, 1);
+    statusBar()->addPermanentWidget(m_busyBar);
+    statusBar()->addPermanentWidget(m_countLabel);
+
+    m_searchDebounce->setSingleShot(true);
+    m_searchDebounce->setInterval(kSearchDebounceMs);
+    connect(m_searchDebounce, &QTimer::timeout, this, &MainWindow::applySearch);
+    connect(
+        m_ui->searchEdit, &QLineEdit::textChanged, m_searchDebounce, qOverload<>(&QTimer::start));
+
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCounts);
+
+    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refresh);
+    connect(m_ui->actionFind, &QAction::triggered, this, [this] {
+        m_ui->searchEdit->setFocus(Qt::ShortcutFocusReason);
+        m_ui->searchEdit->selectAll();
+    });
+    connect(m_ui->actionSignOut, &QAction::triggered, this, &MainWindow::signOutRequested);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About ZenML Pro Admin"),
+            tr("<b>ZenML Pro Admin</b> %1<br>Manages the user accounts of a "
+               "self-hosted ZenML Pro control plane.")
+                .arg(QStringLiteral(ZENML_VERSION)));
+    });
+
+    updateIdentity();
+    updateCounts();
+    restoreLayout();
+}
+
+MainWindow::~MainWindow()
+{
+    delete m_listJob;
+}
+
+bool MainWindow::isLoading() const
+{
+    return !m_listJob.isNull();
+}
+
+QString MainWindow::countText() const
+{
+    return m_countLabel->text();
+}
+
+QString MainWindow::noticeText() const
+{
+    return m_ui->noticeLabel->isVisible() ? m_ui->noticeLabel->text() : QString();
+}
+
+void MainWindow::refresh()
+{
+    // A refresh during a refresh starts over: the older listing is aborted by its deletion.
+    delete m_listJob;
+    m_pending.clear();
+    m_appendLive = m_model->rowCount() == 0;
+
+    m_listJob = m_session->client()->listUsers();
+    connect(m_listJob, &controlplane::UserListJob::pageReceived, this, &MainWindow::onPageReceived);
+    connect(m_listJob, &controlplane::UserListJob::finished, this, &MainWindow::onListFinished);
+    m_busyBar->setVisible(true);
+    m_ui->actionRefresh->setEnabled(true);
+    updateCounts();
+    qCInfo(lcUi) << "loading the user list from" << m_session->apiRoot().toDisplayString();
+    m_listJob->start();
+}
+
+void MainWindow::setSearchText(const QString& text)
+{
+    m_ui->searchEdit->setText(text);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::onPageReceived(const users::UserList& page)
+{
+    if (m_appendLive)
+        m_model->appendUsers(page);
+    else
+        m_pending += page;
+    updateCounts();
+}
+
+void MainWindow::onListFinished(const ApiError& error)
+{
+    const auto job = m_listJob;
+    m_listJob = nullptr;
+    if (job)
+        job->deleteLater();
+    m_busyBar->setVisible(false);
+
+    if (!error.isError()) {
+        if (!m_appendLive)
+            m_model->resetUsers(m_pending);
+        m_pending.clear();
+        showNotice({});
+        updateCounts();
+        qCInfo(lcUi) << "user list loaded:" << m_model->rowCount() << "users";
+        Q_EMIT loadFinished(true);
+        return;
+    }
+
+    qCWarning(lcUi) << "user list failed:" << error.message;
+    if (m_appendLive) {
+        showNotice(tr("The list is incomplete: %n user(s) loaded, then the server failed: %1 "
+                      "Press F5 to try again.",
+            nullptr, m_model->rowCount())
+                       .arg(error.message));
+    } else {
+        showNotice(tr("Could not refresh the list: %1 The list shown is the one loaded at %2. "
+                      "Press F5 to try again.")
+                       .arg(error.message, QTime::currentTime().toString(u"HH:mm")));
+    }
+    m_pending.clear();
+    updateCounts();
+    Q_EMIT loadFinished(false);
+}
+
+void MainWindow::applySearch()
+{
+    m_filter->setSearchText(m_ui->searchEdit->text());
+    updateCounts();
+}
+
+void MainWindow::updateCounts()
+{
+    const int loaded = m_model->rowCount();
+    const int shown = m_filter->rowCount();
+    QString text = shown == loaded ? tr("%n user(s)", nullptr, loaded)
+                                   : tr("Showing %1 of %n user(s)", nullptr, loaded).arg(shown);
+    if (isLoading())
+        text += tr(" (loading…)");
+    m_countLabel->setText(text);
+}
+
+void MainWindow::updateIdentity()
+{
+    const QUrl root = m_session->apiRoot();
+    const QString server
+        = root.port() > 0 ? root.host() % u':' % QString::number(root.port()) : root.host();
+    m_identityLabel->setText(
+        tr("Signed in to %1 as %2").arg(server, m_session->currentUser().username));
+    setWindowTitle(tr("%1 — ZenML Pro Admin").arg(server));
+}
+
+void MainWindow::showNotice(const QString& text)
+{
+    m_ui->noticeLabel->setText(text);
+    m_ui->noticeLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    settings.beginGroup(settingsGroup());
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    m_ui->userView->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("header")).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.beginGroup(settingsGroup());
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("header"), m_ui->userView->horizontalHeader()->saveState());
+}
+
+} // namespace zenml::ui

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "controlplane/ApiError.h"
+#include "users/User.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QTimer;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace zenml::controlplane {
+class UserListJob;
+}
+namespace zenml::session {
+class Session;
+}
+namespace zenml::users {
+class UserFilterModel;
+class UserTableModel;
+} // namespace zenml::users
+
+namespace zenml::ui {
+
+// The users of one control plane in a searchable, sortable table. Every network call runs in
+// the background; the window shows what is under way in its status bar.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(session::Session* session, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    users::UserTableModel* userModel() const { return m_model; }
+    users::UserFilterModel* filterModel() const { return m_filter; }
+
+    bool isLoading() const;
+    // The text of the status bar's count, e.g. "Showing 12 of 250 users".
+    QString countText() const;
+    // The last notice shown above the table (errors, incomplete lists); empty when none.
+    QString noticeText() const;
+
+public Q_SLOTS:
+    // Loads the whole list again. The rows on screen stay until the new list is complete.
+    void refresh();
+    void setSearchText(const QString& text);
+
+Q_SIGNALS:
+    void loadFinished(bool complete);
+    void signOutRequested();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void onPageReceived(const users::UserList& page);
+    void onListFinished(const controlplane::ApiError& error);
+    void applySearch();
+    void updateCounts();
+    void updateIdentity();
+    void showNotice(const QString& text);
+    void restoreLayout();
+    void saveLayout() const;
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    session::Session* m_session;
+    users::UserTableModel* m_model;
+    users::UserFilterModel* m_filter;
+    QPointer<controlplane::UserListJob> m_listJob;
+    // Pages of a refresh gather here, so that the model is reset once, when the list is whole.
+    users::UserList m_pending;
+    bool m_appendLive = false;
+    QTimer* m_searchDebounce;
+    QLabel* m_identityLabel;
+    QLabel* m_countLabel;
+    QProgressBar* m_busyBar;
+};
+
+} // namespace zenml::ui

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 
 int main(int argc, char* argv[])
 {
@@ -14,6 +15,8 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("ZenML Pro Admin"));
     QApplication::setApplicationVersion(QStringLiteral(ZENML_VERSION));
     QApplication::setDesktopFileName(QStringLiteral(ZENML_APP_ID));
+    QApplication::setWindowIcon(QIcon::fromTheme(
+        QStringLiteral(ZENML_APP_ID), QIcon(QStringLiteral(":/icons/io.zenml.ProAdmin.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main",

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+namespace zenml::sandbox {
+
+// An answer of the control plane: FastAPI-style JSON, always with its content type.
+struct ApiResponse
+{
+    int status = 200;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    int delayMs = 0; // written this much later (an injected fault)
+
+    static ApiResponse json(int status, const QJsonObject& object);
+    static ApiResponse json(int status, const QJsonArray& array);
+    // {"detail": "message"}; a 401 also carries WWW-Authenticate: Bearer.
+    static ApiResponse detail(int status, const QString& message);
+    // 422 {"detail": [{"type", "loc", "msg"}, ...]}
+    static ApiResponse validation(const QJsonArray& errors);
+    static QJsonObject validationError(
+        const QStringList& location, const QString& message, const QString& type);
+};
+
+} // namespace zenml::sandbox

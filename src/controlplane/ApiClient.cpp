@@ -1,0 +1,556 @@
+#include "ApiClient.h"
+
+#include "WireDecoding.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+#if QT_CONFIG(ssl)
+#include <QSslError>
+#endif
+
+#include <nlohmann/json.hpp>
+
+Q_LOGGING_CATEGORY(lcApi, "zenml.api", QtInfoMsg)
+
+namespace zenml::controlplane {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("zenml::controlplane", text);
+}
+
+ApiError makeError(ApiError::Kind kind, const QString& message)
+{
+    ApiError error;
+    error.kind = kind;
+    error.message = message;
+    return error;
+}
+
+QString serverOf(const QUrl& url)
+{
+    const int defaultPort = url.scheme() == QLatin1String("http") ? 80 : 443;
+    return url.host(QUrl::FullyDecoded) + QLatin1Char(':') + QString::number(url.port(defaultPort));
+}
+
+} // namespace
+
+struct ApiClient::Request
+{
+    QByteArray verb;
+    QByteArray encodedPath; // below the API root, percent-encoded
+    QByteArray encodedQuery;
+    QByteArray body;
+    QByteArray contentType;
+    bool withToken = true;
+    bool expectJson = true;
+    QStringList secrets; // masked in any message this request produces
+};
+
+struct ApiClient::Answer
+{
+    ApiError error;
+    nlohmann::json document; // null unless a JSON body was expected and arrived
+    int httpStatus = 0;
+};
+
+QUrl apiRootFromUserInput(const QString& typed, QString* error)
+{
+    auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return QUrl();
+    };
+
+    const QString text = typed.trimmed();
+    if (text.isEmpty())
+        return fail(tr("Enter the server's address, for example https://zenml.example.com."));
+    for (const QChar c : text) {
+        if (c.isSpace() || c.category() == QChar::Other_Control)
+            return fail(tr("The server address must not contain spaces."));
+    }
+
+    // The text is not echoed in messages: it may hold credentials typed in the wrong place.
+    const bool hasScheme = text.contains(QLatin1String("://"));
+    QUrl url(hasScheme ? text : QStringLiteral("https://") + text, QUrl::TolerantMode);
+    if (!url.isValid())
+        return fail(tr("This is not a valid server address. Check the name and the port."));
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("https") && scheme != QLatin1String("http")) {
+        return fail(tr("The server address must start with https:// (or http://); "
+                       "\"%1://\" is not supported.")
+                        .arg(url.scheme()));
+    }
+    if (url.host().isEmpty())
+        return fail(tr("The server address has no server name."));
+    if (!url.userInfo().isEmpty())
+        return fail(tr("Put the username and password in the sign-in fields, not in the address."));
+    if (url.hasQuery() || url.hasFragment())
+        return fail(tr("The server address must not contain a \"?\" or \"#\" part."));
+
+    // Keep any prefix a reverse proxy serves the API under; add /api/v1 unless it is there.
+    QString path = url.path(QUrl::FullyEncoded);
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    if (!path.endsWith(QLatin1String("/api/v1")))
+        path += QLatin1String("/api/v1");
+    url.setScheme(scheme);
+    url.setPath(path, QUrl::StrictMode);
+    if (!url.isValid())
+        return fail(tr("This is not a valid server address."));
+    if (error)
+        error->clear();
+    return url;
+}
+
+ApiClient::ApiClient(QNetworkAccessManager* network, QObject* parent)
+    : QObject(parent)
+    , m_network(network)
+{
+    Q_ASSERT(network);
+}
+
+ApiClient::~ApiClient()
+{
+    // Callbacks are not called from here: their owners may be half destroyed already.
+    const QList<QNetworkReply*> replies = std::exchange(m_replies, {});
+    for (QNetworkReply* reply : replies) {
+        disconnect(reply, nullptr, this, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void ApiClient::setApiRoot(const QUrl& apiRoot)
+{
+    m_apiRoot = apiRoot;
+}
+
+void ApiClient::setAccessToken(const QString& token)
+{
+    m_accessToken = token;
+}
+
+void ApiClient::setTimeout(std::chrono::milliseconds timeout)
+{
+    m_timeout = timeout;
+}
+
+void ApiClient::abortAll()
+{
+    // Each abort finishes its reply at once, which calls its callback with Cancelled.
+    const QList<QNetworkReply*> replies = m_replies;
+    for (QNetworkReply* reply : replies) {
+        if (m_replies.contains(reply))
+            reply->abort();
+    }
+}
+
+void ApiClient::failSoon(QObject* context, AnswerHandler handler, const ApiError& error)
+{
+    // Callbacks never run inside the call that started the request.
+    QTimer::singleShot(0, context ? context : this, [handler = std::move(handler), error] {
+        Answer answer;
+        answer.error = error;
+        handler(answer);
+    });
+}
+
+QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerHandler handler)
+{
+    if (!m_apiRoot.isValid() || m_apiRoot.isRelative()) {
+        failSoon(context, std::move(handler),
+            makeError(ApiError::Kind::Network, tr("No server address is set.")));
+        return nullptr;
+    }
+
+    const QUrl url = endpointUrl(m_apiRoot, request.encodedPath, request.encodedQuery);
+    QNetworkRequest networkRequest(url);
+    networkRequest.setRawHeader("Accept", "application/json");
+    // A redirect to another host must not carry the token or a password along.
+    networkRequest.setAttribute(
+        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    if (!request.contentType.isEmpty())
+        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
+    QStringList secrets = request.secrets;
+    if (request.withToken && !m_accessToken.isEmpty()) {
+        networkRequest.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
+        secrets << m_accessToken;
+    }
+
+    QNetworkReply* reply = nullptr;
+    if (request.verb == "GET")
+        reply = m_network->get(networkRequest);
+    else if (request.verb == "POST" && request.body.isEmpty())
+        reply = m_network->sendCustomRequest(networkRequest, request.verb); // no body at all
+    else if (request.verb == "POST")
+        reply = m_network->post(networkRequest, request.body);
+    else if (request.verb == "DELETE")
+        reply = m_network->deleteResource(networkRequest);
+    else
+        reply = m_network->sendCustomRequest(networkRequest, request.verb, request.body);
+    m_replies.append(reply);
+
+    struct State
+    {
+        QElapsedTimer clock;
+        bool timedOut = false;
+        QStringList tlsErrors;
+    };
+    auto state = std::make_shared<State>();
+    state->clock.start();
+
+    // A transfer timeout: restarted whenever bytes move, so a long listing is not cut off.
+    const auto timeoutMs = int(m_timeout.count());
+    if (timeoutMs > 0) {
+        auto* timer = new QTimer(reply);
+        timer->setSingleShot(true);
+        timer->setInterval(timeoutMs);
+        connect(timer, &QTimer::timeout, reply, [reply, state] {
+            state->timedOut = true;
+            reply->abort();
+        });
+        connect(reply, &QNetworkReply::downloadProgress, timer, [timer] { timer->start(); });
+        connect(reply, &QNetworkReply::uploadProgress, timer, [timer] { timer->start(); });
+        connect(reply, &QNetworkReply::finished, timer, &QTimer::stop);
+        timer->start();
+    }
+#if QT_CONFIG(ssl)
+    // Only recorded for the message: certificate trust is decided before a request is made,
+    // never by ignoring errors here.
+    connect(reply, &QNetworkReply::sslErrors, this, [state](const QList<QSslError>& errors) {
+        for (const QSslError& error : errors)
+            state->tlsErrors << error.errorString();
+    });
+#endif
+
+    const QPointer<QObject> guard(context);
+    const bool hasContext = context != nullptr;
+    connect(reply, &QNetworkReply::finished, this,
+        [this, reply, state, guard, hasContext, verb = request.verb, path = request.encodedPath,
+            expectJson = request.expectJson, secrets, server = serverOf(url),
+            handler = std::move(handler)] {
+            m_replies.removeOne(reply);
+            reply->deleteLater();
+
+            ReplySnapshot snapshot;
+            snapshot.httpStatus
+                = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            snapshot.contentType = reply->rawHeader("Content-Type");
+            snapshot.retryAfter = reply->rawHeader("Retry-After");
+            snapshot.body = reply->isOpen() ? reply->readAll() : QByteArray();
+            snapshot.networkError = reply->error();
+            snapshot.networkErrorText = scrubSecrets(reply->errorString(), secrets);
+            snapshot.tlsErrors = state->tlsErrors;
+            snapshot.timedOut = state->timedOut;
+            snapshot.timeoutSeconds = int((m_timeout.count() + 999) / 1000);
+            snapshot.server = server;
+
+            // Wire detail without the query string, which may hold a password.
+            qCDebug(lcApi).noquote() << verb << QString::fromLatin1(path) << snapshot.httpStatus
+                                     << state->clock.elapsed() << "ms";
+
+            Answer answer;
+            answer.httpStatus = snapshot.httpStatus;
+            answer.error = errorFromReply(snapshot);
+            if (!answer.error && expectJson) {
+                if (auto document = parseJsonAnswer(snapshot, &answer.error))
+                    answer.document = std::move(*document);
+            }
+            answer.error.message = scrubSecrets(answer.error.message, secrets);
+            if (answer.error) {
+                qCDebug(lcApi).noquote()
+                    << verb << QString::fromLatin1(path)
+                    << "failed:" << ApiError::kindName(answer.error.kind) << answer.error.message;
+            }
+
+            if (hasContext && !guard)
+                return;
+            handler(answer);
+        });
+    return reply;
+}
+
+void ApiClient::sendForUser(const Request& request, QObject* context, UserCallback done)
+{
+    send(request, context, [done = std::move(done)](const Answer& answer) {
+        if (answer.error) {
+            done({}, answer.error);
+            return;
+        }
+        QString problem;
+        const auto user = decodeUserAnswer(answer.document, &problem);
+        if (!user) {
+            done({}, malformedAnswer(answer.httpStatus, problem));
+            return;
+        }
+        done(*user, {});
+    });
+}
+
+void ApiClient::login(
+    const QString& username, const QString& password, QObject* context, LoginCallback done)
+{
+    Request request;
+    request.verb = "POST";
+    request.encodedPath = "/auth/login";
+    request.body = encodeForm(
+        { { QStringLiteral("username"), username }, { QStringLiteral("password"), password } });
+    request.contentType = "application/x-www-form-urlencoded";
+    request.withToken = false;
+    request.secrets = { password };
+    send(request, context, [done = std::move(done)](const Answer& answer) {
+        if (answer.error) {
+            done({}, answer.error);
+            return;
+        }
+        QString problem;
+        const auto result
+            = decodeLoginAnswer(answer.document, QDateTime::currentDateTimeUtc(), &problem);
+        if (!result) {
+            done({}, malformedAnswer(answer.httpStatus, problem));
+            return;
+        }
+        done(*result, {});
+    });
+}
+
+void ApiClient::logout(QObject* context, DoneCallback done)
+{
+    Request request;
+    request.verb = "POST";
+    request.encodedPath = "/auth/logout";
+    request.expectJson = false;
+    send(request, context, [done = std::move(done)](const Answer& answer) { done(answer.error); });
+}
+
+void ApiClient::fetchCurrentUser(QObject* context, UserCallback done)
+{
+    Request request;
+    request.verb = "GET";
+    request.encodedPath = "/users/me";
+    sendForUser(request, context, std::move(done));
+}
+
+void ApiClient::fetchUser(const QString& idOrEmail, QObject* context, UserCallback done)
+{
+    if (idOrEmail.isEmpty()) {
+        failSoon(
+            context, [done](const Answer& answer) { done({}, answer.error); },
+            makeError(ApiError::Kind::Validation, tr("No user was named.")));
+        return;
+    }
+    Request request;
+    request.verb = "GET";
+    request.encodedPath = "/users/" + encodePathSegment(idOrEmail);
+    sendForUser(request, context, std::move(done));
+}
+
+void ApiClient::createUser(const NewUser& user, QObject* context, UserCallback done)
+{
+    // The contract takes these as query parameters, not as a body.
+    QList<std::pair<QString, QString>> fields = { { QStringLiteral("username"), user.username },
+        { QStringLiteral("password"), user.password } };
+    if (user.isSuperuser)
+        fields.append({ QStringLiteral("is_superuser"), QStringLiteral("true") });
+
+    Request request;
+    request.verb = "POST";
+    request.encodedPath = "/users";
+    request.encodedQuery = encodeForm(fields);
+    request.secrets = { user.password };
+    sendForUser(request, context, std::move(done));
+}
+
+namespace {
+
+QByteArray patchBody(const UserPatch& patch)
+{
+    nlohmann::json body = nlohmann::json::object();
+    if (patch.name)
+        body["name"] = patch.name->toStdString();
+    if (patch.isSuperuser)
+        body["is_superuser"] = *patch.isSuperuser;
+    if (patch.password)
+        body["password"] = patch.password->toStdString();
+    if (patch.isActive)
+        body["is_active"] = *patch.isActive;
+    const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+} // namespace
+
+void ApiClient::updateUser(
+    const QString& id, const UserPatch& patch, QObject* context, UserCallback done)
+{
+    if (id.isEmpty()) {
+        failSoon(
+            context, [done](const Answer& answer) { done({}, answer.error); },
+            makeError(ApiError::Kind::Validation, tr("No user was named.")));
+        return;
+    }
+    Request request;
+    request.verb = "PATCH";
+    request.encodedPath = "/users/" + encodePathSegment(id);
+    request.body = patchBody(patch);
+    request.contentType = "application/json";
+    if (patch.password)
+        request.secrets = { *patch.password };
+    sendForUser(request, context, std::move(done));
+}
+
+void ApiClient::updateCurrentUser(const UserPatch& patch, QObject* context, UserCallback done)
+{
+    Request request;
+    request.verb = "PATCH";
+    request.encodedPath = "/users/me";
+    request.body = patchBody(patch);
+    request.contentType = "application/json";
+    if (patch.password)
+        request.secrets = { *patch.password };
+    sendForUser(request, context, std::move(done));
+}
+
+void ApiClient::deleteUser(const QString& id, QObject* context, DoneCallback done)
+{
+    if (id.isEmpty()) {
+        failSoon(
+            context, [done](const Answer& answer) { done(answer.error); },
+            makeError(ApiError::Kind::Validation, tr("No user was named.")));
+        return;
+    }
+    Request request;
+    request.verb = "DELETE";
+    request.encodedPath = "/users/" + encodePathSegment(id);
+    request.expectJson = false; // 200 with a body and 204 without are both fine
+    send(request, context, [done = std::move(done)](const Answer& answer) { done(answer.error); });
+}
+
+UserListJob* ApiClient::listUsers(int pageSize)
+{
+    return new UserListJob(this, pageSize);
+}
+
+// --- UserListJob ---
+
+UserListJob::UserListJob(ApiClient* client, int pageSize)
+    : QObject(client)
+    , m_client(client)
+    , m_pageSize(std::max(1, pageSize))
+{ }
+
+UserListJob::~UserListJob()
+{
+    m_finished = true;
+    if (m_reply)
+        m_reply->abort();
+}
+
+void UserListJob::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    qCDebug(lcApi) << "Listing users," << m_pageSize << "per page";
+    requestPage(0);
+}
+
+void UserListJob::abort()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_reply)
+        m_reply->abort();
+    Q_EMIT finished(makeError(ApiError::Kind::Cancelled, tr("The listing was cancelled.")));
+}
+
+void UserListJob::finish(const ApiError& error)
+{
+    m_finished = true;
+    m_reply = nullptr;
+    if (error) {
+        qCInfo(lcApi).noquote() << "Listing users stopped after" << m_received
+                                << "users:" << error.message;
+    } else {
+        qCInfo(lcApi) << "Listed" << m_received << "users in" << m_pages << "pages";
+    }
+    Q_EMIT finished(error);
+}
+
+// Pages are requested one after another. Each request knows its own offset, so keeping
+// several in flight later only needs a queue that delivers them in order.
+void UserListJob::requestPage(qint64 offset)
+{
+    ApiClient::Request request;
+    request.verb = "GET";
+    request.encodedPath = "/users";
+    request.encodedQuery
+        = "offset=" + QByteArray::number(offset) + "&limit=" + QByteArray::number(m_pageSize);
+
+    m_reply = m_client->send(request, this, [this, offset](const ApiClient::Answer& answer) {
+        m_reply = nullptr;
+        if (m_finished)
+            return;
+        if (answer.error) {
+            finish(answer.error);
+            return;
+        }
+        QString problem;
+        auto page = decodeUserPage(answer.document, &problem);
+        if (!page) {
+            finish(malformedAnswer(answer.httpStatus, problem));
+            return;
+        }
+
+        // A server that ignores the offset would send the same page forever.
+        int fresh = 0;
+        for (const users::User& user : std::as_const(page->users)) {
+            if (!m_seenIds.contains(user.id)) {
+                m_seenIds.insert(user.id);
+                ++fresh;
+            }
+        }
+        if (page->itemCount > 0 && fresh == 0) {
+            finish(malformedAnswer(answer.httpStatus,
+                tr("the server sent no new users at offset %1; the list is incomplete.")
+                    .arg(offset)));
+            return;
+        }
+
+        const qsizetype count = page->itemCount;
+        const qsizetype largestBefore = m_largestPage;
+        m_largestPage = std::max(m_largestPage, count);
+        m_received += int(page->users.size());
+        ++m_pages;
+        const qint64 next = offset + count;
+
+        if (!page->users.isEmpty()) {
+            const QPointer<UserListJob> alive(this);
+            Q_EMIT pageReceived(page->users);
+            if (!alive || m_finished)
+                return;
+        }
+
+        // The end: an empty page, the announced total, or a page shorter than an earlier
+        // one. A short first page is not the end: the server may cap the page size below
+        // what was asked, and only the next page tells.
+        const bool end = count == 0 || (page->total && next >= *page->total)
+            || (largestBefore > 0 && count < largestBefore);
+        if (end) {
+            finish({});
+            return;
+        }
+        requestPage(next);
+    });
+}
+
+} // namespace zenml::controlplane

@@ -4,11 +4,15 @@
 #include "users/User.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -75,11 +79,12 @@ public:
 
     // Per-request transfer timeout, reset whenever bytes arrive.
     void setTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds timeout() const { return m_timeout; }
 
     // POST /auth/login with a form body. A token or API key is sent as the password with an
     // empty username. Does not store the token: the caller decides.
-    void login(const QString& username, const QString& password, QObject* context,
-               LoginCallback done);
+    void login(
+        const QString& username, const QString& password, QObject* context, LoginCallback done);
     void logout(QObject* context, DoneCallback done);
 
     void fetchCurrentUser(QObject* context, UserCallback done);
@@ -97,14 +102,21 @@ public:
 
 private:
     friend class UserListJob;
-    QNetworkReply* send(const QByteArray& verb, const QString& path, const QUrlQuery* query,
-                        const QByteArray& body, const QByteArray& contentType,
-                        bool withToken = true);
+    struct Request;
+    struct Answer;
+    using AnswerHandler = std::function<void(const Answer&)>;
+
+    // Sends one request; `handler` is called exactly once with the judged answer (status and
+    // content type checked, JSON parsed when expected), unless `context` is destroyed first.
+    QNetworkReply* send(const Request& request, QObject* context, AnswerHandler handler);
+    void sendForUser(const Request& request, QObject* context, UserCallback done);
+    void failSoon(QObject* context, AnswerHandler handler, const ApiError& error);
 
     QNetworkAccessManager* m_network;
     QUrl m_apiRoot;
     QString m_accessToken;
-    std::chrono::milliseconds m_timeout{30000};
+    std::chrono::milliseconds m_timeout { 30000 };
+    QList<QNetworkReply*> m_replies; // in flight
 };
 
 // A listing in progress. Pages are delivered in order, each as one batch; `finished` comes
@@ -130,12 +142,17 @@ Q_SIGNALS:
 private:
     friend class ApiClient;
     UserListJob(ApiClient* client, int pageSize);
-    void requestPage(int offset);
+    void requestPage(qint64 offset);
+    void finish(const ApiError& error);
 
     ApiClient* m_client;
     int m_pageSize;
     int m_received = 0;
+    int m_pages = 0;
+    qsizetype m_largestPage = 0; // the longest page so far: a server's cap shows here
+    bool m_started = false;
     bool m_finished = false;
+    QSet<QString> m_seenIds;
     QPointer<QNetworkReply> m_reply;
 };
 

@@ -28,6 +28,7 @@ struct ApiError
     Kind kind = Kind::None;
     int httpStatus = 0; // 0 when no HTTP answer arrived
     QString message;
+    int retryAfterSeconds = 0; // from a 429's Retry-After, 0 when the server did not say
 
     bool isError() const { return kind != Kind::None; }
     explicit operator bool() const { return isError(); }

@@ -4,6 +4,7 @@
 #include "controlplane/ApiError.h"
 #include "users/User.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QUrl>
 
@@ -37,7 +38,9 @@ public:
     bool isBusy() const { return m_busy; }
     QUrl apiRoot() const { return m_client->apiRoot(); }
     const users::User& currentUser() const { return m_currentUser; }
-    QDateTime tokenExpiresAt() const { return m_tokenExpiresAt; }
+    QDateTime tokenExpiresAt() const { return m_tokenExpiresAt; } // invalid when unknown
+    // True once the token's announced lifetime has run out (never for an unknown expiry).
+    bool isTokenExpired() const;
 
     QString reservedAdminUsername() const { return m_reservedAdminUsername; }
     void setReservedAdminUsername(const QString& username);
@@ -48,12 +51,17 @@ Q_SIGNALS:
     void signedOut();
 
 private:
+    void exchangeAndFetch(int attempt, const QString& username, const QString& secret);
+    void fetchCurrentUser(int attempt, bool tokenMayBeExchanged, const QString& secret);
+    void fail(const controlplane::ApiError& error);
+
     controlplane::ApiClient* m_client;
     users::User m_currentUser;
     QDateTime m_tokenExpiresAt;
     QString m_reservedAdminUsername = users::User::defaultReservedAdminUsername();
     bool m_signedIn = false;
     bool m_busy = false;
+    int m_attempt = 0; // answers to an older sign-in or to a sign-out are ignored
 };
 
 } // namespace zenml::session

@@ -4,6 +4,8 @@
 
 namespace zenml::users {
 
+class UserTableModel;
+
 // Search across username, name and e-mail (case-insensitive substring), and sorting on any
 // column, between UserTableModel and the view.
 class UserFilterModel final : public QSortFilterProxyModel
@@ -14,14 +16,20 @@ class UserFilterModel final : public QSortFilterProxyModel
 public:
     explicit UserFilterModel(QObject* parent = nullptr);
 
+    void setSourceModel(QAbstractItemModel* sourceModel) override;
+
+    // Surrounding whitespace is ignored; an empty text shows every row.
     void setSearchText(const QString& text);
     QString searchText() const { return m_searchText; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& sourceLeft, const QModelIndex& sourceRight) const override;
 
 private:
     QString m_searchText; // case-folded
+    // Set when the source is a UserTableModel, whose cached text is read directly.
+    const UserTableModel* m_users = nullptr;
 };
 
 } // namespace zenml::users

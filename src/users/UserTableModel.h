@@ -39,13 +39,15 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
 
     // One model reset.
     void clear();
     void resetUsers(const UserList& users);
-    // One row insertion for the whole batch.
+    // One row insertion for the whole batch. A user whose id is already present replaces
+    // that row instead (offset paging can deliver an account twice while others change it).
     void appendUsers(const UserList& users);
     // Replaces the row with the same id, or appends it.
     void upsertUser(const User& user);
@@ -55,13 +57,37 @@ public:
     const User& userAt(int row) const;
     const UserList& users() const { return m_users; }
 
+    // Direct access for UserFilterModel, which filters and sorts 100,000 rows without
+    // building a QVariant per row.
+    const QString& searchTextAt(int row) const { return m_cache.at(row).searchText; }
+    bool lessThan(int leftRow, int rightRow, int column) const;
+
     void setReservedAdminUsername(const QString& username);
     QString reservedAdminUsername() const { return m_reservedAdminUsername; }
 
 private:
+    // Derived from a User once, when it arrives, so that data() and the filter never
+    // case-fold or concatenate on the hot path.
+    struct RowCache
+    {
+        QString searchText;
+        QString foldedUsername;
+        QString foldedName;
+        QString foldedEmail;
+        AccountKind kind = AccountKind::Local;
+    };
+
+    RowCache cacheFor(const User& user) const;
+    void replaceRow(int row, const User& user);
+
     UserList m_users;
+    QList<RowCache> m_cache; // parallel to m_users
     QHash<QString, int> m_rowById;
     QString m_reservedAdminUsername = User::defaultReservedAdminUsername();
+    QString m_yes;
+    QString m_no;
+    QString m_kindLabels[4];
+    QString m_foldedKindLabels[4];
 };
 
 } // namespace zenml::users

@@ -1,0 +1,226 @@
+#include "controlplane/SandboxFixture.h"
+#include "session/SandboxLauncher.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using zenml::session::SandboxLauncher;
+
+namespace {
+
+// Writes a stand-in zenml-pro-sandbox shell script into `dir`.
+bool writeFakeSandbox(const QString& dir, const QByteArray& script)
+{
+    QFile file(QDir(dir).filePath(SandboxLauncher::executableName()));
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.write("#!/bin/sh\n" + script);
+    file.close();
+    return file.setPermissions(
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+}
+
+bool processExists(qint64 pid)
+{
+    return QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid));
+}
+
+} // namespace
+
+class TestSandboxLauncher final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readyReportsRootAndAdmin();
+    void chosenPasswordTravelsInTheEnvironment();
+    void extraArgumentsArePassed();
+    void missingExecutableSaysWhereItLooked_data();
+    void missingExecutableSaysWhereItLooked();
+    void earlyExitIsReportedWithItsErrorOutput();
+    void silentSandboxTimesOut();
+    void linesMayArriveInPieces();
+    void destructionStopsTheProcess();
+};
+
+void TestSandboxLauncher::readyReportsRootAndAdmin()
+{
+    if (const QString missing = sandboxMissingReason(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+
+    SandboxLauncher launcher;
+    QSignalSpy ready(&launcher, &SandboxLauncher::ready);
+    QSignalSpy failed(&launcher, &SandboxLauncher::failed);
+    launcher.start();
+    QVERIFY(ready.wait(15000));
+    QCOMPARE(failed.size(), 0);
+
+    const QUrl root = ready.at(0).at(0).toUrl();
+    QCOMPARE(root.scheme(), QStringLiteral("http"));
+    QCOMPARE(root.host(), QStringLiteral("127.0.0.1"));
+    QVERIFY(root.port() > 0);
+    QCOMPARE(root.path(), QStringLiteral("/api/v1"));
+    QCOMPARE(ready.at(0).at(1).toString(), QStringLiteral("admin"));
+    QVERIFY(!ready.at(0).at(2).toString().isEmpty());
+    QVERIFY(launcher.isReady());
+    QVERIFY(launcher.isRunning());
+    QCOMPARE(launcher.apiRoot(), root);
+
+    QSignalSpy stopped(&launcher, &SandboxLauncher::stopped);
+    QSignalSpy exited(&launcher, &SandboxLauncher::exitedUnexpectedly);
+    launcher.stop();
+    QVERIFY(stopped.wait(10000));
+    QVERIFY(!launcher.isRunning());
+    QCOMPARE(exited.size(), 0);
+}
+
+void TestSandboxLauncher::chosenPasswordTravelsInTheEnvironment()
+{
+    if (const QString missing = sandboxMissingReason(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+
+    const QString chosen = QStringLiteral("Chosen pw+&=%, with spaces ✓");
+    RunningSandbox sandbox = startSandbox({}, chosen);
+    QVERIFY2(sandbox.isReady(), qPrintable(sandbox.error));
+    QCOMPARE(sandbox.password, chosen);
+
+    // Never on the command line, where every local user can read it.
+    const qint64 pid = sandbox.launcher->processId();
+    QFile commandLine(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (commandLine.open(QIODevice::ReadOnly))
+        QVERIFY(!commandLine.readAll().contains(chosen.toUtf8()));
+    stopSandbox(sandbox);
+}
+
+void TestSandboxLauncher::extraArgumentsArePassed()
+{
+    if (const QString missing = sandboxMissingReason(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+
+    RunningSandbox sandbox
+        = startSandbox({ QStringLiteral("--admin-username"), QStringLiteral("root") });
+    QVERIFY2(sandbox.isReady(), qPrintable(sandbox.error));
+    QCOMPARE(sandbox.username, QStringLiteral("root"));
+    stopSandbox(sandbox);
+}
+
+void TestSandboxLauncher::missingExecutableSaysWhereItLooked_data()
+{
+    QTest::addColumn<bool>("searchPath");
+    QTest::newRow("folder only") << false;
+    QTest::newRow("folder and PATH") << true;
+}
+
+void TestSandboxLauncher::missingExecutableSaysWhereItLooked()
+{
+    QFETCH(bool, searchPath);
+
+    QTemporaryDir empty;
+    QTemporaryDir emptyPath;
+    QVERIFY(empty.isValid() && emptyPath.isValid());
+    const QByteArray savedPath = qgetenv("PATH");
+    qputenv("PATH", emptyPath.path().toUtf8());
+
+    SandboxLauncher launcher;
+    launcher.setSearchDirectory(empty.path());
+    launcher.setSearchPath(searchPath);
+    QSignalSpy failed(&launcher, &SandboxLauncher::failed);
+    QSignalSpy ready(&launcher, &SandboxLauncher::ready);
+    launcher.start();
+    qputenv("PATH", savedPath);
+
+    // Reported from the event loop, not from inside start().
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(failed.wait(5000));
+    const QString message = failed.at(0).at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("zenml-pro-sandbox")), qPrintable(message));
+    QVERIFY2(message.contains(QDir::toNativeSeparators(empty.path())), qPrintable(message));
+    QCOMPARE(message.contains(emptyPath.path()), searchPath);
+    QCOMPARE(message.contains(QStringLiteral("PATH")), searchPath);
+    QCOMPARE(ready.size(), 0);
+    QVERIFY(!launcher.isRunning());
+}
+
+void TestSandboxLauncher::earlyExitIsReportedWithItsErrorOutput()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFakeSandbox(dir.path(),
+        "echo 'API root: http://127.0.0.1:1/api/v1'\n"
+        "echo 'error: database is locked' >&2\nexit 3\n"));
+    SandboxLauncher launcher;
+    launcher.setSearchDirectory(dir.path());
+    QSignalSpy failed(&launcher, &SandboxLauncher::failed);
+    launcher.start();
+    QVERIFY(failed.wait(10000));
+    const QString message = failed.at(0).at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("exited with code 3")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("database is locked")), qPrintable(message));
+}
+
+void TestSandboxLauncher::silentSandboxTimesOut()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFakeSandbox(dir.path(), "exec sleep 30\n"));
+    SandboxLauncher launcher;
+    launcher.setSearchDirectory(dir.path());
+    launcher.setStartTimeout(std::chrono::milliseconds(300));
+    QSignalSpy failed(&launcher, &SandboxLauncher::failed);
+    launcher.start();
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("did not report")),
+        qPrintable(failed.at(0).at(0).toString()));
+
+    // A retry right away is not refused because the first process is still on its way out.
+    launcher.start();
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.size(), 2);
+
+    // The silent process is stopped, not left behind.
+    QTRY_VERIFY_WITH_TIMEOUT(!launcher.isRunning(), 5000);
+    QCOMPARE(failed.size(), 2);
+}
+
+void TestSandboxLauncher::linesMayArriveInPieces()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFakeSandbox(dir.path(),
+        "printf 'starting\\nAPI ro'\nsleep 0.2\n"
+        "printf 'ot: http://127.0.0.1:4242/api/v1\\r\\n'\n"
+        "printf 'Admin username: admin\\nAdmin password:  "
+        "two spaces'\nsleep 0.2\nprintf '\\n'\n"
+        "exec sleep 30\n"));
+    SandboxLauncher launcher;
+    launcher.setSearchDirectory(dir.path());
+    QSignalSpy ready(&launcher, &SandboxLauncher::ready);
+    launcher.start();
+    QVERIFY(ready.wait(10000));
+    QCOMPARE(ready.at(0).at(0).toUrl(), QUrl(QStringLiteral("http://127.0.0.1:4242/api/v1")));
+    QCOMPARE(ready.at(0).at(1).toString(), QStringLiteral("admin"));
+    QCOMPARE(ready.at(0).at(2).toString(), QStringLiteral(" two spaces"));
+
+    QSignalSpy stopped(&launcher, &SandboxLauncher::stopped);
+    launcher.stop();
+    QVERIFY(stopped.wait(10000));
+}
+
+void TestSandboxLauncher::destructionStopsTheProcess()
+{
+    if (const QString missing = sandboxMissingReason(); !missing.isEmpty())
+        QSKIP(qPrintable(missing));
+
+    RunningSandbox sandbox = startSandbox();
+    QVERIFY2(sandbox.isReady(), qPrintable(sandbox.error));
+    const qint64 pid = sandbox.launcher->processId();
+    QVERIFY(pid > 0);
+    QVERIFY(processExists(pid));
+
+    sandbox.launcher.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!processExists(pid), 10000);
+}
+
+QTEST_GUILESS_MAIN(TestSandboxLauncher)
+#include "tst_sandbox_launcher.moc"

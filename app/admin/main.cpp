@@ -2,6 +2,8 @@
 // the event loop; everything else lives in ui/ and src/.
 
 #include "AppController.h"
+#include "LoginDialog.h"
+#include "MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -29,6 +29,13 @@ namespace {
 // table seems to follow the keyboard.
 constexpr int kSearchDebounceMs = 120;
 
+// "1 user", "250 users". Written out here because Qt picks plural forms only from a loaded
+// translation, and the program ships in English without one.
+QString userCount(int count)
+{
+    return count == 1 ? MainWindow::tr("1 user") : MainWindow::tr("%1 users").arg(count);
+}
+
 QString settingsGroup()
 {
     return QStringLiteral("MainWindow");
@@ -179,10 +186,9 @@ void MainWindow::onListFinished(const ApiError& error)
 
     qCWarning(lcUi) << "user list failed:" << error.message;
     if (m_appendLive) {
-        showNotice(tr("The list is incomplete: %n user(s) loaded, then the server failed: %1 "
-                      "Press F5 to try again.",
-            nullptr, m_model->rowCount())
-                       .arg(error.message));
+        showNotice(tr("The list is incomplete: %1 loaded, then the server failed: %2 "
+                      "Press F5 to try again.")
+                       .arg(userCount(m_model->rowCount()), error.message));
     } else {
         showNotice(tr("Could not refresh the list: %1 The list shown is the one loaded at %2. "
                       "Press F5 to try again.")
@@ -203,8 +209,8 @@ void MainWindow::updateCounts()
 {
     const int loaded = m_model->rowCount();
     const int shown = m_filter->rowCount();
-    QString text = shown == loaded ? tr("%n user(s)", nullptr, loaded)
-                                   : tr("Showing %1 of %n user(s)", nullptr, loaded).arg(shown);
+    QString text = shown == loaded ? userCount(loaded)
+                                   : tr("Showing %1 of %2").arg(shown).arg(userCount(loaded));
     if (isLoading())
         text += tr(" (loading…)");
     m_countLabel->setText(text);

@@ -1,4 +1,4 @@
-#include "controlplane/SandboxFixture.h"
+#include "support/SandboxFixture.h"
 #include "session/SandboxLauncher.h"
 
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "controlplane/SandboxFixture.h"
+#include "support/SandboxFixture.h"
 #include "controlplane/ScriptedHttpServer.h"
 #include "session/Session.h"
 

@@ -2,8 +2,8 @@
 // success closes the dialog with the session signed in.
 
 #include "LoginDialog.h"
-#include "SandboxFixture.h"
 #include "session/Session.h"
+#include "support/SandboxFixture.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -23,6 +23,7 @@ class TestLoginDialog final : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void signInButtonNeedsEveryField();
     void wrongPasswordKeepsInput();
     void unusableAddressIsRefusedBeforeSending();
@@ -39,14 +40,20 @@ private:
     };
     static Form formOf(LoginDialog& dialog);
 
-    SandboxFixture m_sandbox;
+    RunningSandbox m_sandbox;
     QNetworkAccessManager m_network;
 };
 
 void TestLoginDialog::initTestCase()
 {
-    if (!m_sandbox.start({ QStringLiteral("--seed"), QStringLiteral("3") }))
+    m_sandbox = startSandbox({ QStringLiteral("--seed"), QStringLiteral("3") });
+    if (!m_sandbox.isReady())
         QFAIL(qPrintable(m_sandbox.error));
+}
+
+void TestLoginDialog::cleanupTestCase()
+{
+    stopSandbox(m_sandbox);
 }
 
 TestLoginDialog::Form TestLoginDialog::formOf(LoginDialog& dialog)

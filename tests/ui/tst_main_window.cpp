@@ -2,8 +2,8 @@
 // sees after signing in.
 
 #include "MainWindow.h"
-#include "SandboxFixture.h"
 #include "session/Session.h"
+#include "support/SandboxFixture.h"
 #include "users/UserFilterModel.h"
 #include "users/UserTableModel.h"
 
@@ -32,6 +32,7 @@ class TestMainWindow final : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void rowsAppearWithCounts();
     void searchNarrowsRows();
     void searchIsCaseInsensitiveAcrossColumns();
@@ -41,7 +42,7 @@ private Q_SLOTS:
 private:
     void loadInto(MainWindow& window);
 
-    SandboxFixture m_sandbox;
+    RunningSandbox m_sandbox;
     QNetworkAccessManager m_network;
     std::unique_ptr<Session> m_session;
     int m_expectedRows = 0;
@@ -53,8 +54,9 @@ void TestMainWindow::initTestCase()
     QApplication::setApplicationName(QStringLiteral("tst_main_window"));
     qputenv("XDG_CONFIG_HOME", QDir::tempPath().toUtf8() + "/zenml-tst-main-window-config");
 
-    if (!m_sandbox.start({ QStringLiteral("--seed"), QString::number(kSeededUsers),
-            QStringLiteral("--seed-random"), QStringLiteral("7") }))
+    m_sandbox = startSandbox({ QStringLiteral("--seed"), QString::number(kSeededUsers),
+        QStringLiteral("--seed-random"), QStringLiteral("7") });
+    if (!m_sandbox.isReady())
         QFAIL(qPrintable(m_sandbox.error));
 
     m_session = std::make_unique<Session>(&m_network);
@@ -67,6 +69,11 @@ void TestMainWindow::initTestCase()
 
     // The sandbox lists its reserved admin among the users by default.
     m_expectedRows = kSeededUsers + 1;
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    stopSandbox(m_sandbox);
 }
 
 void TestMainWindow::loadInto(MainWindow& window)
@@ -185,7 +192,7 @@ void TestMainWindow::failedRefreshKeepsPreviousList()
     loadInto(window);
     QCOMPARE(window.userModel()->rowCount(), m_expectedRows);
 
-    m_sandbox.launcher.reset();
+    stopSandbox(m_sandbox);
 
     QSignalSpy finished(&window, &MainWindow::loadFinished);
     window.refresh();

@@ -61,6 +61,11 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     m_ui->userView->sortByColumn(UserTableModel::UsernameColumn, Qt::AscendingOrder);
     m_ui->noticeLabel->setVisible(false);
 
+    // Fixed, compact rows: a table of 100,000 accounts never measures row heights.
+    QHeaderView* rows = m_ui->userView->verticalHeader();
+    rows->setSectionResizeMode(QHeaderView::Fixed);
+    rows->setDefaultSectionSize(fontMetrics().height() + 6);
+
     QHeaderView* header = m_ui->userView->horizontalHeader();
     header->setSectionsMovable(true);
     header->resizeSection(UserTableModel::UsernameColumn, 220);

@@ -85,7 +85,8 @@ void AppController::showMainWindow()
     delete m_mainWindow;
     m_mainWindow = new MainWindow(m_session);
     m_mainWindow->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_mainWindow, &MainWindow::signOutRequested, this, &AppController::signOut);
+    connect(m_mainWindow, &MainWindow::signOutRequested, this, [this] { signOut({}); });
+    connect(m_mainWindow, &MainWindow::sessionEnded, this, &AppController::signOut);
     connect(m_mainWindow, &QObject::destroyed, this, [this] {
         if (!m_loginDialog || !m_loginDialog->isVisible())
             Q_EMIT finished(0);
@@ -94,12 +95,13 @@ void AppController::showMainWindow()
     m_mainWindow->refresh();
 }
 
-void AppController::signOut()
+void AppController::signOut(const QString& message)
 {
     const QString server = m_session->apiRoot().toString();
     const QString username = m_session->currentUser().username;
     m_session->signOut();
     showLogin(server, username);
+    m_loginDialog->setMessage(message);
     if (m_mainWindow) {
         // Closing the window must not end the program while the dialog is up.
         disconnect(m_mainWindow, &QObject::destroyed, this, nullptr);

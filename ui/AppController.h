@@ -43,7 +43,7 @@ Q_SIGNALS:
 private:
     void showLogin(const QString& server, const QString& username);
     void showMainWindow();
-    void signOut();
+    void signOut(const QString& message);
     void fail(const QString& title, const QString& text);
 
     QNetworkAccessManager* m_network;

@@ -34,6 +34,8 @@ public:
 
     // The last failure, shown in the dialog; empty while none.
     QString message() const;
+    // Shows why the dialog is back (a session that ended); empty hides it.
+    void setMessage(const QString& text) { showMessage(text); }
 
 public Q_SLOTS:
     void accept() override;

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AccountActions.h"
 #include "Logging.h"
 #include "controlplane/ApiClient.h"
 #include "session/Session.h"
@@ -10,6 +11,7 @@
 #include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
@@ -49,6 +51,7 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     , m_session(session)
     , m_model(new UserTableModel(this))
     , m_filter(new UserFilterModel(this))
+    , m_actions(nullptr)
     , m_searchDebounce(new QTimer(this))
     , m_identityLabel(new QLabel(this))
     , m_countLabel(new QLabel(this))
@@ -60,6 +63,19 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     m_ui->userView->setModel(m_filter);
     m_ui->userView->sortByColumn(UserTableModel::UsernameColumn, Qt::AscendingOrder);
     m_ui->noticeLabel->setVisible(false);
+
+    m_actions = new AccountActions(m_session, m_model, m_filter, m_ui->userView, this);
+    m_ui->mainToolBar->addSeparator();
+    m_ui->mainToolBar->addActions(m_actions->actions());
+    m_ui->accountsMenu->addActions(m_actions->actions());
+    connect(m_actions, &AccountActions::notice, this, &MainWindow::showNotice);
+    connect(m_actions, &AccountActions::busyChanged, this, &MainWindow::updateBusy);
+    connect(m_actions, &AccountActions::rightsLost, this, &MainWindow::sessionEnded);
+    connect(
+        m_ui->userView, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
+    const QString readOnly = m_actions->readOnlyReason();
+    m_ui->readOnlyLabel->setText(readOnly);
+    m_ui->readOnlyLabel->setVisible(!readOnly.isEmpty());
 
     // Fixed, compact rows: a table of 100,000 accounts never measures row heights.
     QHeaderView* rows = m_ui->userView->verticalHeader();
@@ -143,8 +159,8 @@ void MainWindow::refresh()
     m_listJob = m_session->client()->listUsers();
     connect(m_listJob, &controlplane::UserListJob::pageReceived, this, &MainWindow::onPageReceived);
     connect(m_listJob, &controlplane::UserListJob::finished, this, &MainWindow::onListFinished);
-    m_busyBar->setVisible(true);
-    m_ui->actionRefresh->setEnabled(true);
+    m_actions->setListLoading(true);
+    updateBusy();
     updateCounts();
     qCInfo(lcUi) << "loading the user list from" << m_session->apiRoot().toDisplayString();
     m_listJob->start();
@@ -176,7 +192,8 @@ void MainWindow::onListFinished(const ApiError& error)
     m_listJob = nullptr;
     if (job)
         job->deleteLater();
-    m_busyBar->setVisible(false);
+    m_actions->setListLoading(false);
+    updateBusy();
 
     if (!error.isError()) {
         if (!m_appendLive)
@@ -235,6 +252,27 @@ void MainWindow::showNotice(const QString& text)
 {
     m_ui->noticeLabel->setText(text);
     m_ui->noticeLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::updateBusy()
+{
+    const bool busy = isLoading() || m_actions->isBusy();
+    m_busyBar->setVisible(busy);
+    if (busy)
+        m_ui->userView->viewport()->setCursor(Qt::BusyCursor);
+    else
+        m_ui->userView->viewport()->unsetCursor();
+}
+
+void MainWindow::showContextMenu(const QPoint& position)
+{
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->setToolTipsVisible(true);
+    menu->addActions(m_actions->actions());
+    menu->addSeparator();
+    menu->addAction(m_ui->actionRefresh);
+    menu->popup(m_ui->userView->viewport()->mapToGlobal(position));
 }
 
 void MainWindow::restoreLayout()

@@ -19,6 +19,9 @@ class MainWindow;
 namespace zenml::controlplane {
 class UserListJob;
 }
+namespace zenml::ui {
+class AccountActions;
+}
 namespace zenml::session {
 class Session;
 }
@@ -42,6 +45,7 @@ public:
 
     users::UserTableModel* userModel() const { return m_model; }
     users::UserFilterModel* filterModel() const { return m_filter; }
+    AccountActions* accountActions() const { return m_actions; }
 
     bool isLoading() const;
     // The text of the status bar's count, e.g. "Showing 12 of 250 users".
@@ -57,6 +61,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loadFinished(bool complete);
     void signOutRequested();
+    // The session cannot go on (the account lost its rights); `message` says why.
+    void sessionEnded(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -68,6 +74,8 @@ private:
     void updateCounts();
     void updateIdentity();
     void showNotice(const QString& text);
+    void updateBusy();
+    void showContextMenu(const QPoint& position);
     void restoreLayout();
     void saveLayout() const;
 
@@ -79,6 +87,7 @@ private:
     // Pages of a refresh gather here, so that the model is reset once, when the list is whole.
     users::UserList m_pending;
     bool m_appendLive = false;
+    AccountActions* m_actions;
     QTimer* m_searchDebounce;
     QLabel* m_identityLabel;
     QLabel* m_countLabel;

@@ -20,7 +20,7 @@ class PasswordRevealDialog final : public QDialog
 
 public:
     PasswordRevealDialog(const QString& username, const QString& password, const QString& intro,
-                         QWidget* parent = nullptr);
+        QWidget* parent = nullptr);
     ~PasswordRevealDialog() override;
 
     bool isConfirmed() const;

@@ -1,0 +1,36 @@
+#pragma once
+
+// What ApiClient and UserListJob share about one request and its judged answer. Private to
+// src/controlplane.
+
+#include "ApiClient.h"
+
+#include <QLoggingCategory>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
+
+namespace zenml::controlplane {
+
+struct ApiClient::Request
+{
+    QByteArray verb;
+    QByteArray encodedPath; // below the API root, percent-encoded
+    QByteArray encodedQuery;
+    QByteArray body;
+    QByteArray contentType;
+    bool withToken = true;
+    bool expectJson = true;
+    QStringList secrets; // masked in any message this request produces
+};
+
+struct ApiClient::Answer
+{
+    ApiError error;
+    nlohmann::json document; // null unless a JSON body was expected and arrived
+    int httpStatus = 0;
+};
+
+} // namespace zenml::controlplane

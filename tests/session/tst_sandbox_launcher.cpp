@@ -1,5 +1,5 @@
-#include "support/SandboxFixture.h"
 #include "session/SandboxLauncher.h"
+#include "support/SandboxFixture.h"
 
 #include <QDir>
 #include <QFile>

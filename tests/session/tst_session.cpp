@@ -1,6 +1,6 @@
-#include "support/SandboxFixture.h"
 #include "controlplane/ScriptedHttpServer.h"
 #include "session/Session.h"
+#include "support/SandboxFixture.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -4,6 +4,8 @@
 #include "AppController.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
+#include "cli/CliMain.h"
+#include "cli/CommandLine.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,6 +13,16 @@
 
 int main(int argc, char* argv[])
 {
+    // The command-line face runs without a display: a QCoreApplication, never a QApplication.
+    if (argc > 1 && zenml::cli::isCliSubcommand(QString::fromLocal8Bit(argv[1]))) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setOrganizationName(QStringLiteral("ZenML"));
+        QCoreApplication::setOrganizationDomain(QStringLiteral("zenml.io"));
+        QCoreApplication::setApplicationName(QStringLiteral("ZenML Pro Admin"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(ZENML_VERSION));
+        return zenml::cli::runCommandLine(QCoreApplication::arguments());
+    }
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ZenML"));
     QApplication::setOrganizationDomain(QStringLiteral("zenml.io"));
@@ -23,7 +35,7 @@ int main(int argc, char* argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main",
         "Manage the user accounts of a self-hosted ZenML Pro "
-        "control plane."));
+        "control plane. For the command line, run: zenml-pro-admin users --help"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption sandboxOption(QStringLiteral("sandbox"),

@@ -4,6 +4,8 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "session/SandboxLauncher.h"
+#include "session/SecretStore.h"
+#include "session/ServerProfile.h"
 #include "session/Session.h"
 
 #include <QMessageBox>
@@ -17,6 +19,8 @@ AppController::AppController(QObject* parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
     , m_session(new Session(m_network, this))
+    , m_profiles(std::make_unique<session::ProfileStore>())
+    , m_secrets(new session::SecretStore(this))
 { }
 
 AppController::~AppController()
@@ -63,8 +67,9 @@ void AppController::startWithSandbox(const QStringList& sandboxArguments)
 void AppController::showLogin(const QString& server, const QString& username)
 {
     if (!m_loginDialog) {
-        m_loginDialog = new LoginDialog(m_session);
+        m_loginDialog = new LoginDialog(m_session, m_profiles.get(), m_secrets);
         m_loginDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_loginDialog, &LoginDialog::signedInWith, this, &AppController::remember);
         connect(m_loginDialog, &QDialog::accepted, this, &AppController::showMainWindow);
         connect(m_loginDialog, &QDialog::rejected, this, [this] {
             if (!m_mainWindow)
@@ -93,6 +98,32 @@ void AppController::showMainWindow()
     });
     m_mainWindow->show();
     m_mainWindow->refresh();
+}
+
+// Saves the profile, and the secret only when the administrator asked for it. A keychain that
+// cannot be reached costs nothing but the remembering: the session goes on, and the window
+// says so.
+void AppController::remember(const session::ServerProfile& profile, const QString& secret)
+{
+    qCInfo(lcUi) << "saving the profile" << profile.name;
+    const std::optional<session::ServerProfile> before = m_profiles->profile(profile.name);
+    m_profiles->save(profile);
+    m_profiles->setLastUsed(profile.name);
+
+    const QString key = session::SecretStore::keyFor(profile.name, profile.username);
+    if (!profile.rememberSecret) {
+        if (before && before->rememberSecret)
+            m_secrets->remove(key, this, [](const session::SecretStore::Result&) {});
+        return;
+    }
+    m_secrets->write(key, secret, this, [this](const session::SecretStore::Result& result) {
+        if (result.ok() || !m_mainWindow)
+            return;
+        m_mainWindow->setSecretNotRemembered(
+            tr("The secret is kept in memory for this session only and will "
+               "not be remembered: %1")
+                .arg(result.message));
+    });
 }
 
 void AppController::signOut(const QString& message)

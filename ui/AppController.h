@@ -4,11 +4,16 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <memory>
+
 class QNetworkAccessManager;
 
 namespace zenml::session {
+class ProfileStore;
 class SandboxLauncher;
+class SecretStore;
 class Session;
+struct ServerProfile;
 } // namespace zenml::session
 
 namespace zenml::ui {
@@ -45,9 +50,12 @@ private:
     void showMainWindow();
     void signOut(const QString& message);
     void fail(const QString& title, const QString& text);
+    void remember(const session::ServerProfile& profile, const QString& secret);
 
     QNetworkAccessManager* m_network;
     session::Session* m_session;
+    std::unique_ptr<session::ProfileStore> m_profiles;
+    session::SecretStore* m_secrets = nullptr;
     session::SandboxLauncher* m_sandbox = nullptr;
     QPointer<LoginDialog> m_loginDialog;
     QPointer<MainWindow> m_mainWindow;

@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 #include "controlplane/ApiClient.h"
+#include "session/SecretStore.h"
 #include "ui_LoginDialog.h"
 
 #include <QPushButton>
@@ -34,10 +35,13 @@ QString adviceFor(const ApiError& error)
 
 } // namespace
 
-LoginDialog::LoginDialog(Session* session, QWidget* parent)
+LoginDialog::LoginDialog(Session* session, session::ProfileStore* profiles,
+    session::SecretStore* secrets, QWidget* parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::LoginDialog>())
     , m_session(session)
+    , m_profiles(profiles)
+    , m_secrets(secrets)
 {
     m_ui->setupUi(this);
     m_ui->busyBar->setVisible(false);
@@ -56,8 +60,121 @@ LoginDialog::LoginDialog(Session* session, QWidget* parent)
     connect(m_session, &Session::signedIn, this, &LoginDialog::onSignedIn);
     connect(m_session, &Session::signInFailed, this, &LoginDialog::onSignInFailed);
 
+    const bool withProfiles = m_profiles != nullptr;
+    m_ui->profileLabel->setVisible(withProfiles);
+    m_ui->profileCombo->setVisible(withProfiles);
+    m_ui->removeProfileButton->setVisible(withProfiles);
+    m_ui->rememberCheck->setVisible(withProfiles && m_secrets);
+    if (withProfiles) {
+        connect(m_ui->profileCombo, &QComboBox::activated, this,
+            [this](int index) { selectProfile(m_ui->profileCombo->itemText(index)); });
+        connect(
+            m_ui->removeProfileButton, &QPushButton::clicked, this, &LoginDialog::removeProfile);
+        reloadProfiles(m_profiles->lastUsed());
+    }
+
     updateForMethod();
     updateOkButton();
+}
+
+void LoginDialog::reloadProfiles(const QString& select)
+{
+    m_ui->profileCombo->clear();
+    for (const session::ServerProfile& profile : m_profiles->profiles())
+        m_ui->profileCombo->addItem(profile.name);
+    m_ui->removeProfileButton->setEnabled(m_ui->profileCombo->count() > 0);
+    if (!select.isEmpty() && m_ui->profileCombo->findText(select) >= 0)
+        selectProfile(select);
+    else
+        m_ui->profileCombo->setEditText(QString());
+}
+
+void LoginDialog::selectProfile(const QString& name)
+{
+    const auto profile = m_profiles ? m_profiles->profile(name) : std::nullopt;
+    if (!profile)
+        return;
+    m_picked = *profile;
+    m_ui->profileCombo->setCurrentIndex(m_ui->profileCombo->findText(name));
+    m_ui->profileCombo->setEditText(name);
+    m_ui->serverEdit->setText(profile->apiRoot.toString());
+    setMethod(profile->method);
+    m_ui->usernameEdit->setText(profile->username);
+    m_ui->secretEdit->clear();
+    m_ui->rememberCheck->setChecked(profile->rememberSecret);
+    showMessage({});
+    m_ui->secretEdit->setFocus();
+    if (!profile->rememberSecret || !m_secrets)
+        return;
+
+    // Filled in when the keychain answers; a secret typed meanwhile is never overwritten.
+    const QString key = session::SecretStore::keyFor(profile->name, profile->username);
+    m_secrets->read(key, this, [this, name](const session::SecretStore::Result& result) {
+        if (profileName() != name || !m_ui->secretEdit->text().isEmpty())
+            return;
+        switch (result.status) {
+        case session::SecretStore::Result::Status::Done:
+            m_ui->secretEdit->setText(result.secret);
+            m_ui->buttonBox->button(QDialogButtonBox::Ok)->setFocus();
+            break;
+        case session::SecretStore::Result::Status::NotFound:
+            showMessage(tr("No secret is stored for this profile yet: type it once."));
+            break;
+        default:
+            showMessage(tr("The stored secret could not be read: %1 Type it to sign in.")
+                            .arg(result.message));
+            break;
+        }
+    });
+}
+
+void LoginDialog::removeProfile()
+{
+    const QString name = profileName();
+    const auto profile = m_profiles->profile(name);
+    if (!profile)
+        return;
+    m_profiles->remove(name);
+    // The secret goes with its profile; a keychain that cannot be reached keeps nothing of ours.
+    if (m_secrets)
+        m_secrets->remove(session::SecretStore::keyFor(name, profile->username), this,
+            [this, name](const session::SecretStore::Result& result) {
+                if (!result.ok())
+                    showMessage(tr("The profile %1 was removed, but its stored secret could not "
+                                   "be removed from the keychain: %2")
+                                    .arg(name, result.message));
+            });
+    m_picked = {};
+    reloadProfiles({});
+    m_ui->serverEdit->clear();
+    m_ui->usernameEdit->clear();
+    m_ui->secretEdit->clear();
+    showMessage(tr("The profile %1 was removed.").arg(name));
+}
+
+bool LoginDialog::rememberSecret() const
+{
+    return m_ui->rememberCheck->isVisible() && m_ui->rememberCheck->isChecked();
+}
+
+QString LoginDialog::profileName() const
+{
+    return m_ui->profileCombo->currentText().trimmed();
+}
+
+session::ServerProfile LoginDialog::profileFromFields() const
+{
+    // Certificate decisions belong to the picked profile; a different server starts afresh.
+    session::ServerProfile profile;
+    const QUrl apiRoot = controlplane::apiRootFromUserInput(server());
+    if (m_picked.apiRoot == apiRoot)
+        profile = m_picked;
+    profile.apiRoot = apiRoot;
+    profile.name = profileName().isEmpty() ? apiRoot.host() : profileName();
+    profile.method = method();
+    profile.username = method() == Session::Method::Password ? username() : QString();
+    profile.rememberSecret = rememberSecret();
+    return profile;
 }
 
 LoginDialog::~LoginDialog() = default;
@@ -153,6 +270,8 @@ void LoginDialog::setBusy(bool busy)
     m_ui->usernameEdit->setReadOnly(busy);
     m_ui->secretEdit->setReadOnly(busy);
     m_ui->methodCombo->setEnabled(!busy);
+    m_ui->profileCombo->setEnabled(!busy);
+    m_ui->removeProfileButton->setEnabled(!busy && m_ui->profileCombo->count() > 0);
     if (busy)
         setCursor(Qt::BusyCursor);
     else
@@ -171,6 +290,8 @@ void LoginDialog::onSignedIn()
     if (!m_busy)
         return;
     setBusy(false);
+    if (m_profiles)
+        Q_EMIT signedInWith(profileFromFields(), m_ui->secretEdit->text());
     QDialog::accept();
 }
 

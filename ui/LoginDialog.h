@@ -1,6 +1,7 @@
 #pragma once
 
 #include "controlplane/ApiError.h"
+#include "session/ServerProfile.h"
 #include "session/Session.h"
 
 #include <QDialog>
@@ -11,17 +12,26 @@ namespace Ui {
 class LoginDialog;
 }
 
+namespace zenml::session {
+class SecretStore;
+}
+
 namespace zenml::ui {
 
 // Asks for a server and credentials and signs the session in. The dialog stays open, with
 // everything typed kept, until the sign-in succeeded or the administrator cancels.
+// Remembered servers are picked by profile name; a remembered secret is read from the
+// keychain when its profile is picked.
 class LoginDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LoginDialog)
 
 public:
-    explicit LoginDialog(session::Session* session, QWidget* parent = nullptr);
+    // The stores are optional (nullptr: no profile picker, nothing remembered) and must
+    // outlive the dialog.
+    explicit LoginDialog(session::Session* session, session::ProfileStore* profiles = nullptr,
+        session::SecretStore* secrets = nullptr, QWidget* parent = nullptr);
     ~LoginDialog() override;
 
     void setServer(const QString& server);
@@ -31,6 +41,12 @@ public:
     QString server() const;
     QString username() const;
     session::Session::Method method() const;
+    bool rememberSecret() const;
+    QString profileName() const;
+    // The profile as the fields describe it now (TLS settings kept from the picked profile).
+    session::ServerProfile profileFromFields() const;
+    // Fills the fields from a remembered profile, reading its secret from the keychain.
+    void selectProfile(const QString& name);
 
     // The last failure, shown in the dialog; empty while none.
     QString message() const;
@@ -41,6 +57,11 @@ public Q_SLOTS:
     void accept() override;
     void reject() override;
 
+Q_SIGNALS:
+    // The session signed in with these fields; the receiver saves the profile and, when
+    // `profile.rememberSecret`, the secret. Emitted just before the dialog closes.
+    void signedInWith(const zenml::session::ServerProfile& profile, const QString& secret);
+
 private:
     void updateForMethod();
     void updateOkButton();
@@ -48,9 +69,14 @@ private:
     void showMessage(const QString& text);
     void onSignedIn();
     void onSignInFailed(const controlplane::ApiError& error);
+    void reloadProfiles(const QString& select);
+    void removeProfile();
 
     std::unique_ptr<Ui::LoginDialog> m_ui;
     session::Session* m_session;
+    session::ProfileStore* m_profiles;
+    session::SecretStore* m_secrets;
+    session::ServerProfile m_picked; // the remembered profile the fields came from
     bool m_busy = false;
 };
 

@@ -55,6 +55,7 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     , m_searchDebounce(new QTimer(this))
     , m_identityLabel(new QLabel(this))
     , m_countLabel(new QLabel(this))
+    , m_secretLabel(new QLabel(this))
     , m_busyBar(new QProgressBar(this))
 {
     m_ui->setupUi(this);
@@ -96,6 +97,8 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     m_busyBar->setTextVisible(false);
     m_busyBar->setVisible(false);
     statusBar()->addWidget(m_identityLabel, 1);
+    m_secretLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_secretLabel);
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countLabel);
 
@@ -252,6 +255,19 @@ void MainWindow::showNotice(const QString& text)
 {
     m_ui->noticeLabel->setText(text);
     m_ui->noticeLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::setSecretNotRemembered(const QString& reason)
+{
+    m_secretLabel->setText(tr("⚠ Secret not remembered"));
+    m_secretLabel->setToolTip(reason);
+    m_secretLabel->setVisible(!reason.isEmpty());
+    showNotice(reason);
+}
+
+QString MainWindow::secretNote() const
+{
+    return m_secretLabel->isVisible() ? m_secretLabel->toolTip() : QString();
 }
 
 void MainWindow::updateBusy()

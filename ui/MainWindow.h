@@ -57,6 +57,11 @@ public Q_SLOTS:
     // Loads the whole list again. The rows on screen stay until the new list is complete.
     void refresh();
     void setSearchText(const QString& text);
+    // A message above the table for the administrator to read; empty hides it.
+    void showNotice(const QString& text);
+    // A lasting mark in the status bar that the secret will not be remembered, and why.
+    void setSecretNotRemembered(const QString& reason);
+    QString secretNote() const;
 
 Q_SIGNALS:
     void loadFinished(bool complete);
@@ -73,7 +78,6 @@ private:
     void applySearch();
     void updateCounts();
     void updateIdentity();
-    void showNotice(const QString& text);
     void updateBusy();
     void showContextMenu(const QPoint& position);
     void restoreLayout();
@@ -91,6 +95,7 @@ private:
     QTimer* m_searchDebounce;
     QLabel* m_identityLabel;
     QLabel* m_countLabel;
+    QLabel* m_secretLabel;
     QProgressBar* m_busyBar;
 };
 

@@ -62,19 +62,21 @@ void SecretStore::remove(const QString& key, QObject* context, Callback done)
 void SecretStore::run(
     Operation operation, const QString& key, const QString& secret, QObject* context, Callback done)
 {
+    // Jobs have no parent: deleting a job while its backend call is under way makes the backend
+    // call back into freed memory. A job deletes itself once it has finished.
     QKeychain::Job* job = nullptr;
     switch (operation) {
     case Operation::Read:
-        job = new QKeychain::ReadPasswordJob(serviceName(), this);
+        job = new QKeychain::ReadPasswordJob(serviceName());
         break;
     case Operation::Write: {
-        auto* write = new QKeychain::WritePasswordJob(serviceName(), this);
+        auto* write = new QKeychain::WritePasswordJob(serviceName());
         write->setTextData(secret);
         job = write;
         break;
     }
     case Operation::Remove:
-        job = new QKeychain::DeletePasswordJob(serviceName(), this);
+        job = new QKeychain::DeletePasswordJob(serviceName());
         break;
     }
     job->setKey(key);

@@ -120,12 +120,18 @@ QString AccountActions::readOnlyReason() const
 
 void AccountActions::updateActions()
 {
+    // While busy every action is refused alike; the rules (one pass over every row) are built
+    // only when they can decide something, not for each page of a loading list.
+    if (m_busy || m_listLoading) {
+        const Verdict busy = Verdict::refuse(
+            m_busy ? tr("Another operation is under way.") : tr("Wait until the list has loaded."));
+        for (QAction* action : actions())
+            applyVerdict(action, busy);
+        return;
+    }
     const users::AccountRules rules = this->rules();
     const UserList selected = selectedUsers();
-    const Verdict manage = rules.canManage();
-    const Verdict busy = m_busy ? Verdict::refuse(tr("Another operation is under way."))
-        : m_listLoading         ? Verdict::refuse(tr("Wait until the list has loaded."))
-                                : manage;
+    const Verdict busy = rules.canManage();
     const auto ifManageable
         = [&](const std::function<Verdict()>& check) { return busy.allowed ? check() : busy; };
     const Verdict pickOne = Verdict::refuse(tr("Select one account first."));
@@ -424,6 +430,13 @@ void AccountActions::finishBatch()
     }
     if (forbidden)
         checkOwnRights(*forbidden);
+    for (const auto& [user, error] : batch.results) {
+        if (error.kind == ApiError::Kind::Unauthorized) {
+            Q_EMIT rightsLost(tr("The server no longer accepts this session: %1 Sign in again.")
+                                  .arg(error.message));
+            break;
+        }
+    }
     updateActions();
     Q_EMIT operationFinished(allSucceeded);
 }

@@ -21,7 +21,9 @@ AppController::AppController(QObject* parent)
     , m_session(new Session(m_network, this))
     , m_profiles(std::make_unique<session::ProfileStore>())
     , m_secrets(new session::SecretStore(this))
-{ }
+{
+    m_session->setEnforcePasswordChange(true);
+}
 
 AppController::~AppController()
 {

@@ -11,6 +11,7 @@ namespace zenml::ui {
 
 using controlplane::ApiError;
 using users::PasswordGenerator;
+using users::User;
 
 namespace {
 
@@ -43,6 +44,9 @@ CreateUserDialog::CreateUserDialog(
         connect(box, &QCheckBox::toggled, this, [this] { m_generatedPassword.clear(); });
     connect(
         m_ui->lengthSpin, &QSpinBox::valueChanged, this, [this] { m_generatedPassword.clear(); });
+    // "Try again" belongs to the username whose answer was lost.
+    connect(m_ui->usernameEdit, &QLineEdit::textEdited, this,
+        [this] { m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Create")); });
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &CreateUserDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &CreateUserDialog::reject);
     updateForPasswordMode();
@@ -112,36 +116,138 @@ void CreateUserDialog::accept()
         }
     }
 
+    send({ username, password, m_ui->superuserCheck->isChecked() }, displayName);
+}
+
+void CreateUserDialog::send(const controlplane::NewUser& request, const QString& displayName)
+{
     showMessage({});
     setBusy(true);
-    controlplane::NewUser request { username, password, m_ui->superuserCheck->isChecked() };
-    qCInfo(lcUi) << "creating user" << username;
+    qCInfo(lcUi) << "creating user" << request.username;
     m_client->createUser(
-        request, this, [this, displayName](const users::User& created, const ApiError& error) {
+        request, this, [this, request, displayName](const User& created, const ApiError& error) {
+            if (!error) {
+                afterCreated(created, displayName, {});
+                return;
+            }
+            // A timeout or a broken connection may have lost only the answer: the account may
+            // exist, with exactly this password. So may a 409: the network layer sends a
+            // request again by itself when the connection closed before any answer, and the
+            // second one then meets the account the first one made.
+            if (error.kind == ApiError::Kind::Network || error.kind == ApiError::Kind::Conflict) {
+                checkWhetherCreated(request, displayName, error);
+                return;
+            }
+            setBusy(false);
+            showMessage(tr("The user was not created: %1").arg(error.message));
+        });
+}
+
+// Asks the server whether this dialog's create took place before anything else is offered: a
+// blind retry could create the account twice, and a name conflict may be with the
+// administrator's own new account.
+void CreateUserDialog::checkWhetherCreated(
+    const controlplane::NewUser& request, const QString& displayName, const ApiError& failure)
+{
+    const bool lost = failure.kind == ApiError::Kind::Network;
+    qCInfo(lcUi) << "creating" << request.username << "failed (" << ApiError::kindName(failure.kind)
+                 << "); checking whether the account exists";
+    if (lost) {
+        showMessage(tr("%1 The server may have created the account anyway: checking whether %2 "
+                       "exists…")
+                        .arg(failure.message, request.username));
+    }
+    const auto conflict = [this, failure] {
+        setBusy(false);
+        showMessage(tr("The server refused: %1 Choose another username.").arg(failure.message));
+    };
+    const auto uncertain = [this, failure, request](const QString& why) {
+        setBusy(false);
+        showMessage(tr("%1 Whether %2 was created anyway could not be checked: %3 Press Create "
+                       "to try again; if the account exists, this dialog will find it.")
+                        .arg(failure.message, request.username, why));
+    };
+
+    m_client->findUserByUsername(
+        request.username, this, [=, this](const std::optional<User>& found, const ApiError& error) {
             if (error) {
+                uncertain(error.message);
+                return;
+            }
+            if (!found) {
+                if (!lost) {
+                    conflict();
+                    return;
+                }
+                qCInfo(lcUi) << request.username << "was not created: offering a retry";
                 setBusy(false);
-                showMessage(error.kind == ApiError::Kind::Conflict
-                        ? tr("The server refused: %1 Choose another username.").arg(error.message)
-                        : tr("The user was not created: %1").arg(error.message));
+                m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Try again"));
+                showMessage(
+                    tr("%1 %2 does not exist on the server, so nothing was created. Press Try "
+                       "again to send the same request%3.")
+                        .arg(failure.message, request.username,
+                            m_ui->generateRadio->isChecked()
+                                ? tr(", with the same generated password")
+                                : QString()));
                 return;
             }
-            if (displayName.isEmpty()) {
-                finish(created, {});
-                return;
-            }
-            // The create call takes no display name: it is set by a second request.
-            controlplane::UserPatch patch;
-            patch.name = displayName;
-            m_client->updateUser(created.id, patch, this,
-                [this, created](const users::User& updated, const ApiError& patchError) {
-                    if (patchError) {
-                        finish(created,
-                            tr("%1 was created, but its display name could not be set: %2")
-                                .arg(created.username, patchError.message));
+
+            // The account is this dialog's exactly when the password sent opens it; any other
+            // likeness (a new local account, a password to change) fits someone else's too.
+            // The sign-in's token is not kept.
+            m_client->login(found->username, request.password, this,
+                [=, this](const controlplane::LoginResult&, const ApiError& loginError) {
+                    const bool opens = !loginError
+                        || (loginError.kind == ApiError::Kind::Forbidden
+                            && loginError.message.contains(
+                                QLatin1String("expired"), Qt::CaseInsensitive));
+                    if (opens) {
+                        qCInfo(lcUi) << "the create of" << found->username << "had happened";
+                        afterCreated(*found, displayName,
+                            lost ? tr("The answer to creating %1 was lost, but the account "
+                                      "exists on the server with the password given: it was "
+                                      "created.")
+                                       .arg(found->username)
+                                 : QString());
                         return;
                     }
-                    finish(updated, {});
+                    if (loginError.kind != ApiError::Kind::Unauthorized) {
+                        uncertain(loginError.message);
+                        return;
+                    }
+                    if (!lost) {
+                        conflict();
+                        return;
+                    }
+                    setBusy(false);
+                    showMessage(tr("%1 An account named %2 exists, but not with the password "
+                                   "given here: another administrator may have created it. "
+                                   "Choose another username.")
+                                    .arg(failure.message, found->username));
                 });
+        });
+}
+
+void CreateUserDialog::afterCreated(
+    const User& created, const QString& displayName, const QString& note)
+{
+    if (displayName.isEmpty()) {
+        finish(created, note);
+        return;
+    }
+    // The create call takes no display name: it is set by a second request.
+    controlplane::UserPatch patch;
+    patch.name = displayName;
+    m_client->updateUser(created.id, patch, this,
+        [this, created, note](const User& updated, const ApiError& patchError) {
+            if (patchError) {
+                const QString warning
+                    = tr("%1 was created, but its display name could not be set: %2")
+                          .arg(created.username, patchError.message);
+                finish(created, note.isEmpty() ? warning : note + u' ' + warning);
+                return;
+            }
+            finish(updated, note);
         });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "controlplane/ApiClient.h"
 #include "controlplane/ApiError.h"
 #include "users/AccountRules.h"
 #include "users/User.h"
@@ -20,6 +21,9 @@ namespace zenml::ui {
 // Creates one local user. The account rules are asked before anything is sent; a refusal, or
 // the server's, is shown in the dialog with everything typed kept. While the request is under
 // way the dialog cannot be closed: the answer may carry a password that exists nowhere else.
+// When the answer is lost (a timeout, a broken connection) or the name is taken, the server is
+// asked whether this dialog's account exists (found by name, opened by the password sent)
+// before a retry or a refusal is shown, so that no account is created twice.
 class CreateUserDialog final : public QDialog
 {
     Q_OBJECT
@@ -44,6 +48,10 @@ Q_SIGNALS:
         const zenml::users::User& user, const QString& generatedPassword, const QString& warning);
 
 private:
+    void send(const controlplane::NewUser& request, const QString& displayName);
+    void checkWhetherCreated(const controlplane::NewUser& request, const QString& displayName,
+        const controlplane::ApiError& failure);
+    void afterCreated(const users::User& created, const QString& displayName, const QString& note);
     void updateForPasswordMode();
     void setBusy(bool busy);
     void showMessage(const QString& text);

@@ -1,10 +1,14 @@
 #include "LoginDialog.h"
 
+#include "ChangePasswordDialog.h"
 #include "Logging.h"
+#include "TrustCertificateDialog.h"
 #include "controlplane/ApiClient.h"
 #include "session/SecretStore.h"
 #include "ui_LoginDialog.h"
 
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QPushButton>
 
 namespace zenml::ui {
@@ -59,6 +63,15 @@ LoginDialog::LoginDialog(Session* session, session::ProfileStore* profiles,
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &LoginDialog::reject);
     connect(m_session, &Session::signedIn, this, &LoginDialog::onSignedIn);
     connect(m_session, &Session::signInFailed, this, &LoginDialog::onSignInFailed);
+    connect(m_session, &Session::passwordChangeRequired, this, &LoginDialog::askForNewPassword);
+    connect(m_ui->caBrowseButton, &QPushButton::clicked, this, [this] {
+        auto* chooser = new QFileDialog(this, tr("Choose the CA bundle"), QString(),
+            tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+        chooser->setAttribute(Qt::WA_DeleteOnClose);
+        chooser->setFileMode(QFileDialog::ExistingFile);
+        connect(chooser, &QFileDialog::fileSelected, m_ui->caEdit, &QLineEdit::setText);
+        chooser->open();
+    });
 
     const bool withProfiles = m_profiles != nullptr;
     m_ui->profileLabel->setVisible(withProfiles);
@@ -100,6 +113,7 @@ void LoginDialog::selectProfile(const QString& name)
     m_ui->serverEdit->setText(profile->apiRoot.toString());
     setMethod(profile->method);
     m_ui->usernameEdit->setText(profile->username);
+    m_ui->caEdit->setText(profile->caBundlePath);
     m_ui->secretEdit->clear();
     m_ui->rememberCheck->setChecked(profile->rememberSecret);
     showMessage({});
@@ -174,6 +188,7 @@ session::ServerProfile LoginDialog::profileFromFields() const
     profile.method = method();
     profile.username = method() == Session::Method::Password ? username() : QString();
     profile.rememberSecret = rememberSecret();
+    profile.caBundlePath = m_ui->caEdit->text().trimmed();
     return profile;
 }
 
@@ -230,11 +245,79 @@ void LoginDialog::accept()
         return;
     }
 
+    // Plain http to another machine only with the administrator's consent, per server.
+    m_picked = profileFromFields();
+    if (apiRoot.scheme() == QLatin1String("http") && !Session::isLoopback(apiRoot)
+        && !m_picked.allowPlainHttp) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Unencrypted connection"),
+            tr("%1 is reached over plain http://: the password and everything else would cross "
+               "the network unencrypted, readable by anyone on the way. Use https:// if the "
+               "server offers it.")
+                .arg(apiRoot.host()),
+            QMessageBox::Cancel, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        QPushButton* allow = box->addButton(tr("Send &unencrypted"), QMessageBox::AcceptRole);
+        box->setDefaultButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::buttonClicked, this, [this, allow](QAbstractButton* button) {
+            if (button != allow) {
+                showMessage(tr("Nothing was sent. Use an https:// address."));
+                return;
+            }
+            m_picked.allowPlainHttp = true;
+            signIn();
+        });
+        box->open();
+        return;
+    }
+    signIn();
+}
+
+// The trust of the picked profile: its CA bundle and the certificate accepted for it.
+bool LoginDialog::applyTrust()
+{
+    QString problem;
+    const auto cas = controlplane::TlsTrust::loadCaBundle(
+        m_picked.caBundlePath, m_picked.caBundlePem, &problem);
+    if (!cas) {
+        showMessage(problem);
+        m_ui->caEdit->setFocus();
+        return false;
+    }
+    controlplane::TlsTrust trust;
+    trust.extraCaCertificates = *cas;
+    trust.pinnedSha256 = m_picked.trustedCertificateSha256;
+    m_session->setTlsTrust(trust);
+    m_session->setPlainHttpConfirmed(m_picked.allowPlainHttp);
+    return true;
+}
+
+void LoginDialog::signIn()
+{
+    if (!applyTrust())
+        return;
+    const QUrl apiRoot = m_picked.apiRoot;
     showMessage({});
     setBusy(true);
     qCInfo(lcUi) << "signing in to" << apiRoot.toDisplayString();
     m_session->signIn(apiRoot, method(),
         method() == Session::Method::Password ? username() : QString(), m_ui->secretEdit->text());
+}
+
+void LoginDialog::askToTrust(const controlplane::CertificateInfo& certificate)
+{
+    const QString profile = m_picked.name.isEmpty() ? certificate.host : m_picked.name;
+    auto* dialog = new TrustCertificateDialog(certificate, profile, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, sha256 = certificate.sha256] {
+        // Exactly this certificate, for this profile; a different one will ask again.
+        m_picked.trustedCertificateSha256 = sha256;
+        signIn();
+    });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        showMessage(tr("The certificate was not trusted, and nothing was sent to the server. "
+                       "To use an internal CA instead, choose its CA bundle."));
+    });
+    dialog->open();
 }
 
 void LoginDialog::reject()
@@ -295,11 +378,32 @@ void LoginDialog::onSignedIn()
     QDialog::accept();
 }
 
+// The sign-in waits, busy, until the new password is set; the remembered secret is the new one.
+void LoginDialog::askForNewPassword(const QString& username)
+{
+    if (!m_busy)
+        return;
+    auto* dialog = new ChangePasswordDialog(m_session, username, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+        [this, dialog] { m_ui->secretEdit->setText(dialog->newPassword()); });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        m_session->signOut();
+        setBusy(false);
+        showMessage(tr("Signing in needs a new password; nothing was changed."));
+    });
+    dialog->open();
+}
+
 void LoginDialog::onSignInFailed(const ApiError& error)
 {
     if (!m_busy)
         return;
     setBusy(false);
+    if (error.kind == ApiError::Kind::Tls && m_session->client()->refusedCertificate()) {
+        askToTrust(*m_session->client()->refusedCertificate());
+        return;
+    }
     const QString advice = adviceFor(error);
     showMessage(advice.isEmpty() ? tr("Sign-in failed: %1").arg(error.message)
                                  : tr("Sign-in failed: %1\n%2").arg(error.message, advice));

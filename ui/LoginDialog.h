@@ -1,6 +1,7 @@
 #pragma once
 
 #include "controlplane/ApiError.h"
+#include "controlplane/TlsTrust.h"
 #include "session/ServerProfile.h"
 #include "session/Session.h"
 
@@ -69,6 +70,10 @@ private:
     void showMessage(const QString& text);
     void onSignedIn();
     void onSignInFailed(const controlplane::ApiError& error);
+    void askForNewPassword(const QString& username);
+    void signIn();
+    bool applyTrust();
+    void askToTrust(const controlplane::CertificateInfo& certificate);
     void reloadProfiles(const QString& select);
     void removeProfile();
 

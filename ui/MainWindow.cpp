@@ -72,6 +72,7 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     connect(m_actions, &AccountActions::notice, this, &MainWindow::showNotice);
     connect(m_actions, &AccountActions::busyChanged, this, &MainWindow::updateBusy);
     connect(m_actions, &AccountActions::rightsLost, this, &MainWindow::sessionEnded);
+    connect(m_session, &session::Session::sessionExpired, this, &MainWindow::sessionEnded);
     connect(
         m_ui->userView, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
     const QString readOnly = m_actions->readOnlyReason();
@@ -210,6 +211,14 @@ void MainWindow::onListFinished(const ApiError& error)
     }
 
     qCWarning(lcUi) << "user list failed:" << error.message;
+    if (error.kind == ApiError::Kind::Unauthorized) {
+        // Signing in again was tried once already (the client does it on the first 401).
+        m_pending.clear();
+        Q_EMIT loadFinished(false);
+        Q_EMIT sessionEnded(
+            tr("The server no longer accepts this session: %1 Sign in again.").arg(error.message));
+        return;
+    }
     if (m_appendLive) {
         showNotice(tr("The list is incomplete: %1 loaded, then the server failed: %2 "
                       "Press F5 to try again.")

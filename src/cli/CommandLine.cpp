@@ -22,11 +22,14 @@ QString commonFooter()
 {
     return tr("Signing in: --server URL (or ZENML_SERVER) and either --username NAME (or\n"
               "ZENML_USERNAME) with a password, or a personal access token / API key.\n"
+              "--profile NAME (or ZENML_PROFILE) takes the server, username and method from\n"
+              "a profile saved by login or by the window; --server and --username override it.\n"
               "The password comes from --password-stdin (one line of standard input),\n"
               "ZENML_PASSWORD, or a prompt without echo when standard input is a terminal;\n"
               "a token from --token-stdin or ZENML_TOKEN. Secrets are never accepted as\n"
               "command-line arguments. Precedence: --token-stdin, --password-stdin,\n"
-              "ZENML_TOKEN, ZENML_PASSWORD, the terminal prompt.\n"
+              "ZENML_TOKEN, ZENML_PASSWORD, the profile's secret in the system keychain (when\n"
+              "it remembers one), the terminal prompt.\n"
               "\n"
               "Exit status: 0 done; 1 refused by an account rule or by the server; 2 usage\n"
               "error (nothing was sent); 3 connection or TLS failure; 4 sign-in refused.\n");
@@ -90,13 +93,19 @@ QList<Subcommand> subcommands()
                "without --yes nothing is deleted (status 2).") },
         { Command::Login, QStringLiteral("login"), QStringLiteral("[options]"),
             tr("Checks the credentials: signs in and prints who signed in and when the token\n"
-               "expires. Nothing is remembered yet: every command signs in again (server\n"
-               "profiles with secrets in the system keychain will do that later).") },
+               "expires. With --profile NAME, then saves the server, username and sign-in\n"
+               "method under NAME (a new NAME needs --server or ZENML_SERVER). With\n"
+               "--remember, also stores the password or token in the system keychain, so that\n"
+               "later commands with --profile need no secret; without --profile the profile\n"
+               "is named after the server's host. When the keychain cannot keep it, the sign-in\n"
+               "still succeeds and a note says that nothing was remembered. Without --profile\n"
+               "and --remember nothing is saved.") },
         { Command::Logout, QStringLiteral("logout"), QStringLiteral("[options]"),
-            tr("Ends the server-side session of the token given through ZENML_TOKEN or\n"
-               "--token-stdin (POST /auth/logout). As nothing is remembered between runs,\n"
-               "there is nothing else to log out of. An API key stays valid until revoked\n"
-               "on the server.") },
+            tr("With --profile NAME, forgets the secret stored in the keychain for that\n"
+               "profile (the profile stays; --forget-profile removes it too). With a token\n"
+               "given through ZENML_TOKEN or --token-stdin, also ends that token's session on\n"
+               "the server (POST /auth/logout). An API key stays valid until revoked on the\n"
+               "server.") },
     };
 }
 
@@ -220,6 +229,10 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         tr("Read the sign-in password from the first line of standard input."));
     const QCommandLineOption tokenStdinOption(QStringLiteral("token-stdin"),
         tr("Read a personal access token or API key from the first line of standard input."));
+    const QCommandLineOption profileOption(QStringLiteral("profile"),
+        tr("Sign in with this saved profile's server, username and method, and its secret from "
+           "the system keychain when it remembers one. Default: ZENML_PROFILE."),
+        QStringLiteral("name"));
     const QCommandLineOption reservedAdminOption(QStringLiteral("reserved-admin"),
         tr("The reserved admin account's username, when the deployment changed it "
            "(default admin)."),
@@ -232,8 +245,8 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("format"));
     // --username is the sign-in name everywhere, so that one line of options works for every
     // command; rename's switch to the username therefore has its own name.
-    parser.addOptions({ helpOption, serverOption, usernameOption, passwordStdinOption,
-        tokenStdinOption, reservedAdminOption, verboseOption, formatOption });
+    parser.addOptions({ helpOption, serverOption, usernameOption, profileOption,
+        passwordStdinOption, tokenStdinOption, reservedAdminOption, verboseOption, formatOption });
     const QCommandLineOption changeUsernameOption(
         QStringLiteral("change-username"), tr("Change the username instead of the display name."));
 
@@ -251,6 +264,10 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("name"), tr("The new user's display name."), QStringLiteral("name"));
     const QCommandLineOption yesOption(
         QStringLiteral("yes"), tr("Delete without asking to type the username."));
+    const QCommandLineOption rememberOption(QStringLiteral("remember"),
+        tr("Store the password or token in the system keychain for the profile."));
+    const QCommandLineOption forgetProfileOption(
+        QStringLiteral("forget-profile"), tr("Remove the profile as well as its stored secret."));
     switch (sub.command) {
     case Command::UsersList:
         parser.addOption(filterOption);
@@ -276,7 +293,10 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         parser.addPositionalArgument(QStringLiteral("USER"), tr("A username or an id."));
         break;
     case Command::Login:
+        parser.addOption(rememberOption);
+        break;
     case Command::Logout:
+        parser.addOption(forgetProfileOption);
         break;
     }
 
@@ -297,9 +317,16 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
     ParseResult result;
     CliRequest& request = result.request;
     request.command = sub.command;
-    request.server = parser.isSet(serverOption) ? parser.value(serverOption)
-                                                : environment.value(QStringLiteral("ZENML_SERVER"));
-    request.username = parser.isSet(usernameOption)
+    request.profile = parser.isSet(profileOption)
+        ? parser.value(profileOption)
+        : environment.value(QStringLiteral("ZENML_PROFILE"));
+    request.profile = request.profile.trimmed();
+    request.serverOnCommandLine = parser.isSet(serverOption);
+    request.usernameOnCommandLine = parser.isSet(usernameOption);
+    request.server = request.serverOnCommandLine
+        ? parser.value(serverOption)
+        : environment.value(QStringLiteral("ZENML_SERVER"));
+    request.username = request.usernameOnCommandLine
         ? parser.value(usernameOption)
         : environment.value(QStringLiteral("ZENML_USERNAME"));
     request.reservedAdmin = parser.value(reservedAdminOption);
@@ -310,11 +337,23 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
     if (request.passwordStdin && request.tokenStdin) {
         return usageError(sub.name, tr("--password-stdin and --token-stdin exclude each other."));
     }
-    if (request.server.trimmed().isEmpty())
-        return usageError(sub.name, tr("no server: give --server URL or set ZENML_SERVER."));
-    QString serverProblem;
-    if (!controlplane::apiRootFromUserInput(request.server, &serverProblem).isValid())
-        return usageError(sub.name, serverProblem);
+    if (parser.isSet(profileOption) && request.profile.isEmpty())
+        return usageError(sub.name, tr("--profile needs a name."));
+    // A profile gives the server once it is read (CliMain); a logout that only forgets
+    // nothing needs none either, and says so itself.
+    if (request.server.trimmed().isEmpty() && request.profile.isEmpty()
+        && sub.command != Command::Logout) {
+        return usageError(sub.name,
+            tr("no server: give --server URL, set ZENML_SERVER, or name a saved profile with "
+               "--profile."));
+    }
+    // ZENML_SERVER is checked only where it counts: a profile that exists replaces it.
+    if (!request.server.trimmed().isEmpty()
+        && (request.serverOnCommandLine || request.profile.isEmpty())) {
+        QString serverProblem;
+        if (!controlplane::apiRootFromUserInput(request.server, &serverProblem).isValid())
+            return usageError(sub.name, serverProblem);
+    }
 
     if (parser.isSet(formatOption)) {
         const QString format = parser.value(formatOption).toLower();
@@ -392,9 +431,16 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         request.yes = parser.isSet(yesOption);
         break;
     case Command::Login:
+        if (auto error = expect(0, {}))
+            return *error;
+        request.remember = parser.isSet(rememberOption);
+        break;
     case Command::Logout:
         if (auto error = expect(0, {}))
             return *error;
+        request.forgetProfile = parser.isSet(forgetProfileOption);
+        if (request.forgetProfile && request.profile.isEmpty())
+            return usageError(sub.name, tr("--forget-profile needs --profile NAME."));
         break;
     }
     return result;

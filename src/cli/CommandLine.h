@@ -44,9 +44,14 @@ struct CliRequest
 {
     Command command = Command::UsersList;
 
-    // Which account signs in where.
-    QString server; // as typed, from --server or ZENML_SERVER
+    // Which account signs in where. A named profile gives the server, the username and the
+    // sign-in method; --server and --username on the command line override it, while
+    // ZENML_SERVER and ZENML_USERNAME only apply to a profile that does not exist yet.
+    QString profile; // from --profile or ZENML_PROFILE; empty: none
+    QString server; // as typed, from --server or ZENML_SERVER; empty when a profile gives it
     QString username; // from --username or ZENML_USERNAME; may be empty
+    bool serverOnCommandLine = false; // --server was given, so it wins over the profile
+    bool usernameOnCommandLine = false;
     QString reservedAdmin; // from --reserved-admin; empty means the default ("admin")
     bool passwordStdin = false;
     bool tokenStdin = false;
@@ -75,6 +80,11 @@ struct CliRequest
 
     // users delete
     bool yes = false;
+
+    // login: store the secret in the system keychain (--remember).
+    bool remember = false;
+    // logout: remove the profile too, not only its stored secret (--forget-profile).
+    bool forgetProfile = false;
 };
 
 // The outcome of reading the command line: run the request, print a text (help, version)

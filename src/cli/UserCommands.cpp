@@ -1,6 +1,7 @@
 #include "UserCommands.h"
 
 #include "Output.h"
+#include "ProfileKeeper.h"
 #include "SecretInput.h"
 #include "controlplane/ApiClient.h"
 #include "users/PasswordGenerator.h"
@@ -70,11 +71,12 @@ int exitCodeFor(const ApiError& error, bool signingIn)
 } // namespace
 
 UserCommands::UserCommands(const CliRequest& request, const Credentials& credentials,
-    QNetworkAccessManager* network, QObject* parent)
+    QNetworkAccessManager* network, ProfileKeeper* profiles, QObject* parent)
     : QObject(parent)
     , m_request(request)
     , m_credentials(credentials)
     , m_session(new Session(network, this))
+    , m_profiles(profiles)
 {
     if (!m_request.reservedAdmin.isEmpty())
         m_session->setReservedAdminUsername(m_request.reservedAdmin);
@@ -89,7 +91,8 @@ void UserCommands::start()
 {
     const QUrl apiRoot = controlplane::apiRootFromUserInput(m_request.server);
     if (m_request.command == Command::Logout) {
-        m_session->client()->setApiRoot(apiRoot);
+        if (apiRoot.isValid())
+            m_session->client()->setApiRoot(apiRoot);
         logout();
         return;
     }
@@ -107,18 +110,64 @@ void UserCommands::start()
 
 void UserCommands::logout()
 {
+    if (m_request.profile.isEmpty() || !m_profiles) {
+        endServerSession(ExitOk, {});
+        return;
+    }
+    // The local secret goes first: it does not depend on the server being reachable.
+    m_profiles->forget(m_request.username, m_request.forgetProfile, this,
+        [this](const ProfileKeeper::Outcome& outcome) {
+            const QString name = quoted(outcome.profileName);
+            const QJsonObject report { { QStringLiteral("profile"), outcome.profileName },
+                { QStringLiteral("secret_forgotten"), outcome.secretForgotten },
+                { QStringLiteral("profile_removed"), outcome.profileRemoved } };
+            if (!outcome.problem.isEmpty()) {
+                printErr((outcome.profileRemoved
+                        ? tr("The profile %1 was removed, but its stored secret could "
+                             "not be removed from the keychain: %2")
+                        : tr("The secret stored for the profile %1 could not be removed "
+                             "from the keychain: %2"))
+                             .arg(name, outcome.problem));
+                endServerSession(ExitRefused, report);
+                return;
+            }
+            if (m_request.format == OutputFormat::Human) {
+                printOut((outcome.profileRemoved
+                        ? tr("Removed the profile %1 and forgot its stored secret.\n")
+                        : tr("Forgot the secret stored for the profile %1; the profile stays.\n"))
+                             .arg(name));
+            }
+            endServerSession(ExitOk, report);
+        });
+}
+
+void UserCommands::endServerSession(int exitCode, const QJsonObject& report)
+{
+    // Only a token given for this run has a session to end: the command line keeps none.
+    if (m_credentials.secret.isEmpty()) {
+        if (m_request.format == OutputFormat::Json) {
+            QJsonObject object = report;
+            object.insert(QStringLiteral("logged_out"), false);
+            printOut(output::jsonText(object));
+        }
+        finish(exitCode);
+        return;
+    }
     auto* client = m_session->client();
     client->setAccessToken(m_credentials.secret);
-    client->logout(this, [this](const ApiError& error) {
+    client->logout(this, [this, exitCode, report](const ApiError& error) {
         if (error) {
             fail(error, tr("Logging out"));
             return;
         }
-        if (m_request.format == OutputFormat::Json)
-            printOut(output::jsonText(QJsonObject { { QStringLiteral("logged_out"), true } }));
-        else
+        if (m_request.format == OutputFormat::Json) {
+            QJsonObject object = report;
+            object.insert(QStringLiteral("logged_out"), true);
+            printOut(output::jsonText(object));
+        } else {
             printOut(tr("Logged out: the control plane ended this token's session.\n"));
-        finish(ExitOk);
+        }
+        finish(exitCode);
     });
 }
 
@@ -126,42 +175,7 @@ void UserCommands::onSignedIn(const User& me)
 {
     m_me = me;
     if (m_request.command == Command::Login) {
-        const QDateTime expires = m_session->tokenExpiresAt();
-        const QString expiresIso
-            = expires.isValid() ? expires.toUTC().toString(Qt::ISODate) : QString();
-        if (m_request.format == OutputFormat::Json) {
-            QJsonObject object { { QStringLiteral("server"),
-                                     m_session->apiRoot().toString(QUrl::FullyEncoded) },
-                { QStringLiteral("user"), output::userToJson(me, reservedAdmin()) },
-                { QStringLiteral("method"),
-                    m_credentials.method == Session::Method::Token ? QStringLiteral("token")
-                                                                   : QStringLiteral("password") },
-                { QStringLiteral("token_expires_at"),
-                    expires.isValid() ? QJsonValue(expiresIso) : QJsonValue() } };
-            printOut(output::jsonText(object));
-        } else {
-            const QString rights
-                = me.isSuperuser || me.kind(reservedAdmin()) == users::AccountKind::ReservedAdmin
-                ? tr("may manage users")
-                : tr("not a super-user: read-only");
-            QString text = tr("Signed in to %1 as %2 (%3, %4).\n")
-                               .arg(m_session->apiRoot().toDisplayString(), quoted(me.username),
-                                   users::accountKindLabel(me.kind(reservedAdmin())), rights);
-            if (expires.isValid()) {
-                const qint64 minutes = (QDateTime::currentDateTimeUtc().secsTo(expires) + 59) / 60;
-                text += tr("The access token expires at %1 (in %2 minutes).\n")
-                            .arg(expiresIso)
-                            .arg(minutes);
-            } else {
-                text += tr("The token's expiry is not known (a personal access token or API "
-                           "key was used as it is).\n");
-            }
-            // Known limitation: nothing is remembered after login, because server profiles
-            // with secrets in the system keychain are not built yet; every command signs in.
-            text += tr("Nothing is remembered: each command signs in again.\n");
-            printOut(text);
-        }
-        finish(ExitOk);
+        rememberLogin();
         return;
     }
 
@@ -178,6 +192,80 @@ void UserCommands::onSignedIn(const User& me)
         onListed();
     });
     job->start();
+}
+
+void UserCommands::rememberLogin()
+{
+    if (!m_profiles) {
+        printLogin({}, false);
+        finish(ExitOk);
+        return;
+    }
+    m_profiles->rememberLogin(m_session->apiRoot(), m_credentials.method, m_credentials.username,
+        m_credentials.secret, m_request.remember, this,
+        [this](const ProfileKeeper::Outcome& outcome) {
+            printLogin(outcome.profileName, outcome.secretRemembered);
+            // The sign-in worked, so the run succeeds; the note says what did not.
+            if (m_request.remember && !outcome.problem.isEmpty()) {
+                printErr(tr("Nothing was remembered: the keychain could not store the secret "
+                            "(%1). Give the secret again with each command.")
+                             .arg(outcome.problem));
+            }
+            finish(ExitOk);
+        });
+}
+
+void UserCommands::printLogin(const QString& profileName, bool secretRemembered)
+{
+    const QDateTime expires = m_session->tokenExpiresAt();
+    const QString expiresIso
+        = expires.isValid() ? expires.toUTC().toString(Qt::ISODate) : QString();
+    if (m_request.format == OutputFormat::Json) {
+        QJsonObject object {
+            { QStringLiteral("server"), m_session->apiRoot().toString(QUrl::FullyEncoded) },
+            { QStringLiteral("user"), output::userToJson(m_me, reservedAdmin()) },
+            { QStringLiteral("method"),
+                m_credentials.method == Session::Method::Token ? QStringLiteral("token")
+                                                               : QStringLiteral("password") },
+            { QStringLiteral("token_expires_at"),
+                expires.isValid() ? QJsonValue(expiresIso) : QJsonValue() },
+            { QStringLiteral("profile"),
+                profileName.isEmpty() ? QJsonValue() : QJsonValue(profileName) },
+            { QStringLiteral("secret_remembered"), secretRemembered },
+        };
+        printOut(output::jsonText(object));
+        return;
+    }
+
+    const QString rights
+        = m_me.isSuperuser || m_me.kind(reservedAdmin()) == users::AccountKind::ReservedAdmin
+        ? tr("may manage users")
+        : tr("not a super-user: read-only");
+    QString text = tr("Signed in to %1 as %2 (%3, %4).\n")
+                       .arg(m_session->apiRoot().toDisplayString(), quoted(m_me.username),
+                           users::accountKindLabel(m_me.kind(reservedAdmin())), rights);
+    if (expires.isValid()) {
+        const qint64 minutes = (QDateTime::currentDateTimeUtc().secsTo(expires) + 59) / 60;
+        text
+            += tr("The access token expires at %1 (in %2 minutes).\n").arg(expiresIso).arg(minutes);
+    } else {
+        text += tr("The token's expiry is not known (a personal access token or API "
+                   "key was used as it is).\n");
+    }
+    const QString name = output::terminalSafe(profileName);
+    if (profileName.isEmpty()) {
+        text += tr("Nothing was saved: each command signs in again (login --profile NAME "
+                   "--remember keeps the server and the secret).\n");
+    } else if (secretRemembered) {
+        text += tr("Saved as the profile “%1”, with the secret in the system keychain: later "
+                   "commands need only --profile %1.\n")
+                    .arg(name);
+    } else {
+        text += tr("Saved as the profile “%1”; the secret is not remembered (login --profile %1 "
+                   "--remember keeps it in the system keychain).\n")
+                    .arg(name);
+    }
+    printOut(text);
 }
 
 void UserCommands::onListed()

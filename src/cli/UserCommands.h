@@ -6,6 +6,7 @@
 #include "users/AccountRules.h"
 #include "users/User.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 
@@ -15,6 +16,8 @@
 class QNetworkAccessManager;
 
 namespace zenml::cli {
+
+class ProfileKeeper;
 
 // The secrets a run needs, gathered before anything is sent. Never logged, never printed.
 struct Credentials
@@ -37,8 +40,9 @@ class UserCommands final : public QObject
     Q_DISABLE_COPY_MOVE(UserCommands)
 
 public:
+    // `profiles` (which must outlive this) keeps what login remembers and logout forgets.
     UserCommands(const CliRequest& request, const Credentials& credentials,
-        QNetworkAccessManager* network, QObject* parent = nullptr);
+        QNetworkAccessManager* network, ProfileKeeper* profiles, QObject* parent = nullptr);
 
     void start();
 
@@ -50,7 +54,12 @@ private:
 
     void onSignedIn(const users::User& me);
     void onListed();
+    // login: saves the profile and the secret as asked, then says what was done.
+    void rememberLogin();
+    void printLogin(const QString& profileName, bool secretRemembered);
+    // logout: forgets the profile's stored secret, then ends the token's server session.
     void logout();
+    void endServerSession(int exitCode, const QJsonObject& report);
 
     void listUsers();
     void createUser(const users::AccountRules& rules);
@@ -80,6 +89,7 @@ private:
     CliRequest m_request;
     Credentials m_credentials;
     session::Session* m_session;
+    ProfileKeeper* m_profiles;
     users::User m_me;
     users::UserList m_all;
     bool m_finished = false;

@@ -41,6 +41,16 @@ QString serverOf(const QUrl& url)
     return url.host(QUrl::FullyDecoded) + QLatin1Char(':') + QString::number(url.port(defaultPort));
 }
 
+// "scheme://host:port" of a Location header, for a message: no path, query or user info,
+// which could carry anything.
+QString originOf(const QUrl& requestUrl, const QByteArray& location)
+{
+    const QUrl target = requestUrl.resolved(QUrl::fromEncoded(location.trimmed()));
+    if (!target.isValid() || target.host().isEmpty())
+        return {};
+    return target.scheme() + QStringLiteral("://") + serverOf(target);
+}
+
 } // namespace
 
 QUrl apiRootFromUserInput(const QString& typed, QString* error)
@@ -102,6 +112,11 @@ ApiClient::ApiClient(QNetworkAccessManager* network, QObject* parent)
 ApiClient::~ApiClient()
 {
     // Callbacks are not called from here: their owners may be half destroyed already.
+    const auto retries = std::exchange(m_retries, {});
+    for (auto it = retries.cbegin(); it != retries.cend(); ++it) {
+        disconnect(it.key(), nullptr, this, nullptr);
+        delete it.key();
+    }
     const QList<QNetworkReply*> replies = std::exchange(m_replies, {});
     for (QNetworkReply* reply : replies) {
         disconnect(reply, nullptr, this, nullptr);
@@ -125,8 +140,27 @@ void ApiClient::setTimeout(std::chrono::milliseconds timeout)
     m_timeout = timeout;
 }
 
+void ApiClient::setMaxBodyBytes(qint64 bytes)
+{
+    m_maxBodyBytes = bytes;
+}
+
+void ApiClient::setMaxRetryAfter(std::chrono::seconds wait)
+{
+    m_maxRetryAfter = wait;
+}
+
 void ApiClient::abortAll()
 {
+    // A retry waiting for its Retry-After is a request in flight too.
+    const auto retries = std::exchange(m_retries, {});
+    for (auto it = retries.cbegin(); it != retries.cend(); ++it) {
+        disconnect(it.key(), nullptr, this, nullptr);
+        it.key()->stop();
+        it.key()->deleteLater();
+        it.value()();
+    }
+
     // Each abort finishes its reply at once, which calls its callback with Cancelled.
     const QList<QNetworkReply*> replies = m_replies;
     for (QNetworkReply* reply : replies) {
@@ -146,6 +180,33 @@ void ApiClient::failSoon(QObject* context, AnswerHandler handler, const ApiError
 }
 
 QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerHandler handler)
+{
+    return sendAttempt(request, context, std::move(handler), /*isRetry=*/false);
+}
+
+void ApiClient::retryLater(
+    const Request& request, QObject* context, AnswerHandler handler, std::chrono::milliseconds wait)
+{
+    // The timer belongs to the context: if the caller goes away meanwhile, so does the retry.
+    auto* timer = new QTimer(context ? context : this);
+    timer->setSingleShot(true);
+    m_retries.insert(timer, [handler] {
+        Answer answer;
+        answer.error = makeError(ApiError::Kind::Cancelled, tr("The request was cancelled."));
+        handler(answer);
+    });
+    connect(timer, &QObject::destroyed, this, [this, timer] { m_retries.remove(timer); });
+    connect(timer, &QTimer::timeout, this, [this, timer, request, context, handler] {
+        m_retries.remove(timer);
+        disconnect(timer, nullptr, this, nullptr);
+        timer->deleteLater();
+        sendAttempt(request, context, handler, /*isRetry=*/true);
+    });
+    timer->start(wait);
+}
+
+QNetworkReply* ApiClient::sendAttempt(
+    const Request& request, QObject* context, AnswerHandler handler, bool isRetry)
 {
     if (!m_apiRoot.isValid() || m_apiRoot.isRelative()) {
         failSoon(context, std::move(handler),
@@ -167,6 +228,7 @@ QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerH
         secrets << m_accessToken;
     }
 
+    m_tls.prepare(networkRequest);
     QNetworkReply* reply = nullptr;
     if (request.verb == "GET")
         reply = m_network->get(networkRequest);
@@ -179,11 +241,13 @@ QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerH
     else
         reply = m_network->sendCustomRequest(networkRequest, request.verb, request.body);
     m_replies.append(reply);
+    m_tls.watch(reply);
 
     struct State
     {
         QElapsedTimer clock;
         bool timedOut = false;
+        bool tooLarge = false;
         QStringList tlsErrors;
     };
     auto state = std::make_shared<State>();
@@ -204,6 +268,28 @@ QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerH
         connect(reply, &QNetworkReply::finished, timer, &QTimer::stop);
         timer->start();
     }
+    // A body larger than the limit is refused as soon as it is announced or has arrived, so
+    // that it never sits in memory whole.
+    const qint64 maxBody = m_maxBodyBytes;
+    if (maxBody > 0) {
+        const auto refuse = [reply, state] {
+            if (state->tooLarge)
+                return;
+            state->tooLarge = true;
+            reply->abort();
+        };
+        connect(reply, &QNetworkReply::metaDataChanged, this, [reply, maxBody, refuse] {
+            bool ok = false;
+            const qint64 announced = reply->rawHeader("Content-Length").trimmed().toLongLong(&ok);
+            if (ok && announced > maxBody)
+                refuse();
+        });
+        connect(reply, &QNetworkReply::downloadProgress, this,
+            [maxBody, refuse](qint64 received, qint64) {
+                if (received > maxBody)
+                    refuse();
+            });
+    }
 #if QT_CONFIG(ssl)
     // Only recorded for the message: certificate trust is decided before a request is made,
     // never by ignoring errors here.
@@ -216,8 +302,7 @@ QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerH
     const QPointer<QObject> guard(context);
     const bool hasContext = context != nullptr;
     connect(reply, &QNetworkReply::finished, this,
-        [this, reply, state, guard, hasContext, verb = request.verb, path = request.encodedPath,
-            expectJson = request.expectJson, secrets, server = serverOf(url),
+        [this, reply, state, guard, hasContext, request, isRetry, secrets, url,
             handler = std::move(handler)] {
             m_replies.removeOne(reply);
             reply->deleteLater();
@@ -227,37 +312,89 @@ QNetworkReply* ApiClient::send(const Request& request, QObject* context, AnswerH
                 = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             snapshot.contentType = reply->rawHeader("Content-Type");
             snapshot.retryAfter = reply->rawHeader("Retry-After");
-            snapshot.body = reply->isOpen() ? reply->readAll() : QByteArray();
+            snapshot.body = reply->isOpen() && !state->tooLarge ? reply->readAll() : QByteArray();
             snapshot.networkError = reply->error();
             snapshot.networkErrorText = scrubSecrets(reply->errorString(), secrets);
             snapshot.tlsErrors = state->tlsErrors;
             snapshot.timedOut = state->timedOut;
             snapshot.timeoutSeconds = int((m_timeout.count() + 999) / 1000);
-            snapshot.server = server;
+            snapshot.tooLarge = state->tooLarge;
+            snapshot.maxBodyBytes = m_maxBodyBytes;
+            snapshot.server = serverOf(url);
+            snapshot.scheme = url.scheme();
+            const bool redirect = snapshot.httpStatus >= 300 && snapshot.httpStatus < 400;
+            if (redirect || snapshot.networkError == QNetworkReply::InsecureRedirectError)
+                snapshot.redirectOrigin = originOf(url, reply->rawHeader("Location"));
 
             // Wire detail without the query string, which may hold a password.
-            qCDebug(lcApi).noquote() << verb << QString::fromLatin1(path) << snapshot.httpStatus
-                                     << state->clock.elapsed() << "ms";
+            const QString path = QString::fromLatin1(request.encodedPath);
+            qCDebug(lcApi).noquote()
+                << request.verb << path << snapshot.httpStatus << state->clock.elapsed() << "ms";
 
             Answer answer;
             answer.httpStatus = snapshot.httpStatus;
             answer.error = errorFromReply(snapshot);
-            if (!answer.error && expectJson) {
+            if (!answer.error && request.expectJson) {
                 if (auto document = parseJsonAnswer(snapshot, &answer.error))
                     answer.document = std::move(*document);
             }
             answer.error.message = scrubSecrets(answer.error.message, secrets);
             if (answer.error) {
                 qCDebug(lcApi).noquote()
-                    << verb << QString::fromLatin1(path)
-                    << "failed:" << ApiError::kindName(answer.error.kind) << answer.error.message;
+                    << request.verb << path << "failed:" << ApiError::kindName(answer.error.kind)
+                    << answer.error.message;
             }
 
             if (hasContext && !guard)
                 return;
+
+            // Rate limited: wait as asked, once, when the wait is short enough to sit through.
+            if (answer.error.kind == ApiError::Kind::RateLimited && !isRetry) {
+                const std::optional<int> wait = parseRetryAfter(snapshot.retryAfter);
+                if (wait && *wait <= m_maxRetryAfter.count()) {
+                    qCInfo(lcApi).noquote()
+                        << request.verb << path << "was rate limited: sending it once more in"
+                        << *wait << "s";
+                    retryLater(request, hasContext ? guard.data() : nullptr, handler,
+                        std::chrono::seconds(*wait));
+                    return;
+                }
+            }
+            // The token ran out or was revoked: sign in again once, then send this once more.
+            if (answer.error.kind == ApiError::Kind::Unauthorized && request.withToken
+                && !request.afterReauthentication && m_reauthenticate) {
+                reauthenticateThenRetry(
+                    request, hasContext ? guard.data() : nullptr, handler, answer);
+                return;
+            }
             handler(answer);
         });
     return reply;
+}
+
+void ApiClient::reauthenticateThenRetry(
+    const Request& request, QObject* context, AnswerHandler handler, const Answer& refusal)
+{
+    m_waitingForToken.append({ std::make_shared<const Request>(request), context,
+        context != nullptr, std::move(handler), std::make_shared<const Answer>(refusal) });
+    if (m_reauthenticating)
+        return;
+    m_reauthenticating = true;
+    m_reauthenticate([this](bool signedInAgain) {
+        m_reauthenticating = false;
+        const QList<WaitingForToken> waiting = std::exchange(m_waitingForToken, {});
+        for (const WaitingForToken& entry : waiting) {
+            if (entry.hasContext && !entry.context)
+                continue;
+            if (!signedInAgain) {
+                entry.handler(*entry.refusal);
+                continue;
+            }
+            Request again = *entry.request;
+            again.afterReauthentication = true;
+            sendAttempt(again, entry.context.data(), entry.handler, /*isRetry=*/false);
+        }
+    });
 }
 
 void ApiClient::sendForUser(const Request& request, QObject* context, UserCallback done)
@@ -280,14 +417,29 @@ void ApiClient::sendForUser(const Request& request, QObject* context, UserCallba
 void ApiClient::login(
     const QString& username, const QString& password, QObject* context, LoginCallback done)
 {
+    sendLogin(username, password, {}, context, std::move(done));
+}
+
+void ApiClient::loginWithNewPassword(const QString& username, const QString& password,
+    const QString& newPassword, QObject* context, LoginCallback done)
+{
+    sendLogin(username, password, newPassword, context, std::move(done));
+}
+
+void ApiClient::sendLogin(const QString& username, const QString& password,
+    const QString& newPassword, QObject* context, LoginCallback done)
+{
     Request request;
     request.verb = "POST";
     request.encodedPath = "/auth/login";
-    request.body = encodeForm(
-        { { QStringLiteral("username"), username }, { QStringLiteral("password"), password } });
+    QList<std::pair<QString, QString>> fields
+        = { { QStringLiteral("username"), username }, { QStringLiteral("password"), password } };
+    if (!newPassword.isEmpty())
+        fields.append({ QStringLiteral("new_password"), newPassword });
+    request.body = encodeForm(fields);
     request.contentType = "application/x-www-form-urlencoded";
     request.withToken = false;
-    request.secrets = { password };
+    request.secrets = { password, newPassword };
     send(request, context, [done = std::move(done)](const Answer& answer) {
         if (answer.error) {
             done({}, answer.error);
@@ -419,6 +571,44 @@ void ApiClient::deleteUser(const QString& id, QObject* context, DoneCallback don
 UserListJob* ApiClient::listUsers(int pageSize)
 {
     return new UserListJob(this, pageSize);
+}
+
+void ApiClient::findUserByUsername(const QString& username, QObject* context, FindCallback done)
+{
+    struct Search
+    {
+        std::optional<users::User> found;
+        bool answered = false;
+    };
+    auto search = std::make_shared<Search>();
+    const QPointer<QObject> guard(context);
+    const bool hasContext = context != nullptr;
+
+    UserListJob* job = listUsers();
+    auto answer = [job, search, guard, hasContext, done](const ApiError& error) {
+        if (search->answered)
+            return;
+        search->answered = true;
+        job->deleteLater();
+        if (hasContext && !guard)
+            return;
+        // Once found, how the listing ended does not matter.
+        done(search->found, search->found ? ApiError() : error);
+    };
+    connect(job, &UserListJob::pageReceived, job,
+        [search, username, answer](const users::UserList& page) {
+            for (const users::User& user : page) {
+                if (user.username.compare(username, Qt::CaseInsensitive) == 0) {
+                    // The job is deleted later, which stops it: aborting it here would free
+                    // the page this signal is still delivering.
+                    search->found = user;
+                    answer({});
+                    return;
+                }
+            }
+        });
+    connect(job, &UserListJob::finished, job, answer);
+    job->start();
 }
 
 } // namespace zenml::controlplane

@@ -24,6 +24,7 @@ struct ApiClient::Request
     bool withToken = true;
     bool expectJson = true;
     QStringList secrets; // masked in any message this request produces
+    bool afterReauthentication = false; // sent again after a 401: never a second time
 };
 
 struct ApiClient::Answer

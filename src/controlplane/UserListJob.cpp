@@ -4,6 +4,8 @@
 
 #include <QNetworkReply>
 
+#include <algorithm>
+
 namespace zenml::controlplane {
 
 namespace {
@@ -27,8 +29,12 @@ UserListJob::UserListJob(ApiClient* client, int pageSize)
 UserListJob::~UserListJob()
 {
     m_finished = true;
-    if (m_reply)
-        m_reply->abort();
+    dropSlots();
+}
+
+void UserListJob::setMaxPagesInFlight(int pages)
+{
+    m_maxInFlight = std::max(1, pages);
 }
 
 void UserListJob::start()
@@ -36,7 +42,8 @@ void UserListJob::start()
     if (m_started)
         return;
     m_started = true;
-    qCDebug(lcApi) << "Listing users," << m_pageSize << "per page";
+    qCDebug(lcApi) << "Listing users," << m_pageSize << "per page, up to" << m_maxInFlight
+                   << "pages at once";
     requestPage(0);
 }
 
@@ -45,15 +52,26 @@ void UserListJob::abort()
     if (m_finished)
         return;
     m_finished = true;
-    if (m_reply)
-        m_reply->abort();
+    dropSlots();
     Q_EMIT finished(makeError(ApiError::Kind::Cancelled, tr("The listing was cancelled.")));
+}
+
+// Forgets every page not delivered yet and aborts the requests still running. Their answers
+// (an abort answers at once, with Cancelled) find no slot and are ignored.
+void UserListJob::dropSlots()
+{
+    std::deque<Slot> dropped;
+    dropped.swap(m_slots);
+    for (const Slot& slot : dropped) {
+        if (slot.reply)
+            slot.reply->abort();
+    }
 }
 
 void UserListJob::finish(const ApiError& error)
 {
     m_finished = true;
-    m_reply = nullptr;
+    dropSlots();
     if (error) {
         qCInfo(lcApi).noquote() << "Listing users stopped after" << m_received
                                 << "users:" << error.message;
@@ -63,8 +81,6 @@ void UserListJob::finish(const ApiError& error)
     Q_EMIT finished(error);
 }
 
-// Pages are requested one after another. Each request knows its own offset, so keeping
-// several in flight later only needs a queue that delivers them in order.
 void UserListJob::requestPage(qint64 offset)
 {
     ApiClient::Request request;
@@ -73,46 +89,102 @@ void UserListJob::requestPage(qint64 offset)
     request.encodedQuery
         = "offset=" + QByteArray::number(offset) + "&limit=" + QByteArray::number(m_pageSize);
 
-    m_reply = m_client->send(request, this, [this, offset](const ApiClient::Answer& answer) {
-        m_reply = nullptr;
-        if (m_finished)
-            return;
-        if (answer.error) {
-            finish(answer.error);
-            return;
-        }
+    const quint64 ticket = ++m_lastTicket;
+    Slot slot;
+    slot.ticket = ticket;
+    slot.offset = offset;
+    m_slots.push_back(std::move(slot));
+
+    QNetworkReply* reply = m_client->send(request, this,
+        [this, ticket](const ApiClient::Answer& answer) { onAnswer(ticket, answer); });
+    // The slot is looked up again: nothing guarantees it is still the last one.
+    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
+        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
+    if (it != m_slots.end() && !it->answered)
+        it->reply = reply;
+}
+
+// Answers arrive in any order; each is decoded at once and kept until the pages before it
+// have been delivered.
+void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
+{
+    if (m_finished)
+        return;
+    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
+        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
+    if (it == m_slots.end())
+        return;
+
+    Slot& slot = *it;
+    slot.reply = nullptr;
+    slot.answered = true;
+    slot.httpStatus = answer.httpStatus;
+    if (answer.error) {
+        slot.error = answer.error;
+    } else {
         QString problem;
         auto page = decodeUserPage(answer.document, &problem);
         if (!page) {
-            finish(malformedAnswer(answer.httpStatus, problem));
+            slot.error = malformedAnswer(answer.httpStatus, problem);
+        } else {
+            slot.users = std::move(page->users);
+            slot.itemCount = page->itemCount;
+            slot.total = page->total;
+        }
+    }
+    deliverReady();
+}
+
+// Delivers the answered pages at the front of the queue, in offset order, and decides from
+// each whether the listing goes on. A failed page ends the listing only when its turn
+// comes: a request past the end may fail, and an earlier short page then ends the listing
+// cleanly first.
+void UserListJob::deliverReady()
+{
+    const QPointer<UserListJob> alive(this);
+    while (!m_finished && !m_slots.empty() && m_slots.front().answered) {
+        Slot slot = std::move(m_slots.front());
+        m_slots.pop_front();
+
+        if (slot.error) {
+            finish(slot.error);
             return;
         }
 
         // A server that ignores the offset would send the same page forever.
         int fresh = 0;
-        for (const users::User& user : std::as_const(page->users)) {
+        for (const users::User& user : std::as_const(slot.users)) {
             if (!m_seenIds.contains(user.id)) {
                 m_seenIds.insert(user.id);
                 ++fresh;
             }
         }
-        if (page->itemCount > 0 && fresh == 0) {
-            finish(malformedAnswer(answer.httpStatus,
+        if (slot.itemCount > 0 && fresh == 0) {
+            finish(malformedAnswer(slot.httpStatus,
                 tr("the server sent no new users at offset %1; the list is incomplete.")
-                    .arg(offset)));
+                    .arg(slot.offset)));
             return;
         }
 
-        const qsizetype count = page->itemCount;
+        const qsizetype count = slot.itemCount;
         const qsizetype largestBefore = m_largestPage;
         m_largestPage = std::max(m_largestPage, count);
-        m_received += int(page->users.size());
-        ++m_pages;
-        const qint64 next = offset + count;
+        if (slot.total)
+            m_total = slot.total;
+        const qint64 next = slot.offset + count;
 
-        if (!page->users.isEmpty()) {
-            const QPointer<UserListJob> alive(this);
-            Q_EMIT pageReceived(page->users);
+        // The page size is known from a full page, from an envelope's total (which tells the
+        // remaining offsets), or from a short page confirmed by a second one as long: a
+        // server's cap. Until then pages go one by one.
+        const bool wasPipelining = m_step > 0;
+        if (!wasPipelining && count > 0
+            && (count >= m_pageSize || slot.total || (largestBefore > 0 && count >= largestBefore)))
+            m_step = count;
+
+        m_received += int(slot.users.size());
+        ++m_pages;
+        if (!slot.users.isEmpty()) {
+            Q_EMIT pageReceived(slot.users);
             if (!alive || m_finished)
                 return;
         }
@@ -120,14 +192,39 @@ void UserListJob::requestPage(qint64 offset)
         // The end: an empty page, the announced total, or a page shorter than an earlier
         // one. A short first page is not the end: the server may cap the page size below
         // what was asked, and only the next page tells.
-        const bool end = count == 0 || (page->total && next >= *page->total)
+        const bool end = count == 0 || (slot.total && next >= *slot.total)
             || (largestBefore > 0 && count < largestBefore);
         if (end) {
             finish({});
             return;
         }
-        requestPage(next);
-    });
+        if (m_step == 0) {
+            requestPage(next);
+            return;
+        }
+        if (!wasPipelining)
+            m_nextOffset = next;
+        fillPipeline();
+    }
+}
+
+// Keeps up to m_maxInFlight pages requested or waiting for their turn, so that memory stays
+// bounded while a slow page holds up the ones behind it.
+void UserListJob::fillPipeline()
+{
+    while (!m_finished && m_step > 0 && qsizetype(m_slots.size()) < m_maxInFlight
+        && (!m_total || m_nextOffset < *m_total)) {
+        const qint64 offset = m_nextOffset;
+        m_nextOffset += m_step;
+        requestPage(offset);
+    }
+    // A stale total (a later page without one, or fewer users than it said) must not stall
+    // the listing: one more page then shows the end.
+    if (!m_finished && m_step > 0 && m_slots.empty()) {
+        const qint64 offset = m_nextOffset;
+        m_nextOffset += m_step;
+        requestPage(offset);
+    }
 }
 
 } // namespace zenml::controlplane

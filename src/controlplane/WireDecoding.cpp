@@ -76,6 +76,9 @@ QString tidy(const QString& text, int maxChars)
     }
     if (out.size() > maxChars) {
         out.truncate(maxChars - 1);
+        // Never half of a surrogate pair: the text would no longer be valid UTF-16.
+        if (!out.isEmpty() && out.back().isHighSurrogate())
+            out.chop(1);
         out += QChar(0x2026); // …
     }
     return out;
@@ -160,27 +163,32 @@ ApiError::Kind kindForStatus(int status)
     }
 }
 
-int retryAfterSeconds(const QByteArray& header)
-{
-    const QByteArray value = header.trimmed();
-    if (value.isEmpty())
-        return 0;
-    bool ok = false;
-    const qlonglong seconds = value.toLongLong(&ok);
-    if (ok)
-        return int(std::clamp<qlonglong>(seconds, 0, 24 * 3600));
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
-    if (!when.isValid())
-        return 0;
-    return int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().secsTo(when), 0, 24 * 3600));
-}
-
 // Qt's error texts may quote the URL, whose query can carry a password (POST /users).
 QString withoutQueries(QString text)
 {
     static const QRegularExpression query(QStringLiteral("\\?\\S*"));
     text.replace(query, QString());
     return text;
+}
+
+// Only redirects within the same origin are followed: a token or a password must never travel
+// to another server, nor over plain http.
+QString redirectMessage(const ReplySnapshot& reply, const QString& server)
+{
+    if (reply.scheme == QLatin1String("https")
+        && reply.redirectOrigin.startsWith(QLatin1String("http:"))) {
+        return tr("%1 redirected the request from https to unencrypted http. It was not "
+                  "followed, so nothing was sent without encryption.")
+            .arg(server);
+    }
+    if (!reply.redirectOrigin.isEmpty()
+        && !reply.redirectOrigin.endsWith(QStringLiteral("://") + reply.server)) {
+        return tr("%1 redirected the request to another server (%2). It was not followed, so "
+                  "no credentials were sent there. Check the server address.")
+            .arg(server, tidy(reply.redirectOrigin, 100));
+    }
+    return tr("%1 redirected the request (%2), and the redirect was not followed.")
+        .arg(server, statusText(reply.httpStatus));
 }
 
 ApiError networkError(const ReplySnapshot& reply)
@@ -220,16 +228,18 @@ ApiError networkError(const ReplySnapshot& reply)
         error.message = tr("The server %1 was not found. Check the address.").arg(server);
         break;
     case QNetworkReply::RemoteHostClosedError:
-        error.message = tr("%1 closed the connection before answering.").arg(server);
+        error.message = reply.httpStatus == 0
+            ? tr("%1 closed the connection before answering.").arg(server)
+            : tr("%1 closed the connection in the middle of its answer.").arg(server);
         break;
     case QNetworkReply::TimeoutError:
         error.message = tr("The connection to %1 timed out.").arg(server);
         break;
     case QNetworkReply::TooManyRedirectsError:
+        error.message = tr("%1 redirected the request too many times.").arg(server);
+        break;
     case QNetworkReply::InsecureRedirectError:
-        error.message = tr("%1 redirected the request in a way that is not followed (too many "
-                           "redirects, or from https to http).")
-                            .arg(server);
+        error.message = redirectMessage(reply, server);
         break;
     case QNetworkReply::NoError:
         error.kind = ApiError::Kind::Malformed;
@@ -245,6 +255,82 @@ ApiError networkError(const ReplySnapshot& reply)
 }
 
 } // namespace
+
+QByteArray toValidUtf8(const QByteArray& bytes)
+{
+    // The output is only built from the first ill-formed byte on; valid input is returned
+    // as it is. The rules are Unicode's "maximal subpart" ones (as in QString::fromUtf8 and
+    // the WHATWG decoder): each broken sequence becomes one U+FFFD.
+    static const QByteArray replacement = QByteArrayLiteral("\xEF\xBF\xBD");
+    const auto* data = reinterpret_cast<const unsigned char*>(bytes.constData());
+    const qsizetype size = bytes.size();
+    QByteArray out;
+    bool copying = false;
+    qsizetype i = 0;
+    while (i < size) {
+        const unsigned char lead = data[i];
+        if (lead < 0x80) {
+            if (copying)
+                out += char(lead);
+            ++i;
+            continue;
+        }
+        int length = 0;
+        unsigned char low = 0x80;
+        unsigned char high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0)
+                low = 0xA0; // no overlong forms
+            else if (lead == 0xED)
+                high = 0x9F; // no surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0)
+                low = 0x90;
+            else if (lead == 0xF4)
+                high = 0x8F; // nothing above U+10FFFF
+        }
+        int valid = length == 0 ? 0 : 1;
+        if (length > 0 && i + 1 < size && data[i + 1] >= low && data[i + 1] <= high) {
+            valid = 2;
+            while (valid < length && i + valid < size && data[i + valid] >= 0x80
+                && data[i + valid] <= 0xBF)
+                ++valid;
+        }
+        if (length > 0 && valid == length) {
+            if (copying)
+                out.append(bytes.constData() + i, length);
+            i += length;
+            continue;
+        }
+        if (!copying) {
+            copying = true;
+            out.reserve(size + 16);
+            out.append(bytes.constData(), i);
+        }
+        out += replacement;
+        i += std::max(valid, 1);
+    }
+    return copying ? out : bytes;
+}
+
+std::optional<int> parseRetryAfter(const QByteArray& header)
+{
+    const QByteArray value = header.trimmed();
+    if (value.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qlonglong seconds = value.toLongLong(&ok);
+    if (ok)
+        return int(std::clamp<qlonglong>(seconds, 0, 24 * 3600));
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
+    if (!when.isValid())
+        return std::nullopt;
+    return int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().secsTo(when), 0, 24 * 3600));
+}
 
 ApiError malformedAnswer(int httpStatus, const QString& problem)
 {
@@ -267,6 +353,15 @@ ApiError errorFromReply(const ReplySnapshot& reply)
     const int status = reply.httpStatus;
     const bool success = status >= 200 && status < 300;
 
+    if (reply.tooLarge) {
+        ApiError error;
+        error.kind = ApiError::Kind::Malformed;
+        error.httpStatus = status;
+        error.message = tr("The server's answer was too large (more than %1 MB) and was not read.")
+                            .arg(std::max<qint64>(1, reply.maxBodyBytes / (1024 * 1024)));
+        return error;
+    }
+
     // A transport failure counts even after a 2xx status line: the body is then incomplete.
     if (reply.timedOut || status == 0 || (success && reply.networkError != QNetworkReply::NoError))
         return networkError(reply);
@@ -276,13 +371,20 @@ ApiError errorFromReply(const ReplySnapshot& reply)
     ApiError error;
     error.kind = kindForStatus(status);
     error.httpStatus = status;
+    // A redirect that was not followed (another origin, or a loop): say where it pointed.
+    if (status >= 300 && status < 400 && !reply.redirectOrigin.isEmpty()) {
+        error.message
+            = redirectMessage(reply, reply.server.isEmpty() ? tr("The server") : reply.server);
+        return error;
+    }
     if (error.kind == ApiError::Kind::RateLimited)
-        error.retryAfterSeconds = retryAfterSeconds(reply.retryAfter);
+        error.retryAfterSeconds = parseRetryAfter(reply.retryAfter).value_or(0);
 
     // Only a body that says it is JSON goes to the parser: proxies answer with HTML pages.
     QString detail;
     if (isJsonContentType(reply.contentType)) {
-        const json document = json::parse(reply.body.cbegin(), reply.body.cend(), nullptr,
+        const QByteArray text = toValidUtf8(reply.body);
+        const json document = json::parse(text.cbegin(), text.cend(), nullptr,
             /*allow_exceptions=*/false);
         if (!document.is_discarded())
             detail = detailMessage(document);
@@ -319,7 +421,8 @@ std::optional<nlohmann::json> parseJsonAnswer(const ReplySnapshot& reply, ApiErr
         return fail(excerpt.isEmpty() ? tr("expected JSON, got %1.").arg(type)
                                       : tr("expected JSON, got %1: %2").arg(type, excerpt));
     }
-    json document = json::parse(reply.body.cbegin(), reply.body.cend(), nullptr,
+    const QByteArray text = toValidUtf8(reply.body);
+    json document = json::parse(text.cbegin(), text.cend(), nullptr,
         /*allow_exceptions=*/false);
     if (document.is_discarded())
         return fail(tr("it is not valid JSON (it may have been cut off)."));
@@ -399,7 +502,8 @@ std::optional<UserPage> decodeUserPage(const json& document, QString* problem)
 
 std::optional<UserPage> decodeUserPage(const QByteArray& body, QString* problem)
 {
-    const json document = json::parse(body.cbegin(), body.cend(), nullptr,
+    const QByteArray text = toValidUtf8(body);
+    const json document = json::parse(text.cbegin(), text.cend(), nullptr,
         /*allow_exceptions=*/false);
     if (document.is_discarded()) {
         if (problem)
@@ -432,9 +536,12 @@ std::optional<LoginResult> decodeLoginAnswer(
                 expires->get<json::number_unsigned_t>(), kTenYears));
         else if (expires->is_number_integer())
             seconds = expires->get<json::number_integer_t>();
-        else if (expires->is_number_float() && expires->get<double>() < double(kTenYears))
-            seconds = qint64(expires->get<double>());
-        else if (expires->is_string())
+        else if (expires->is_number_float()) {
+            // Converted only inside the range: a double beyond qint64 has no defined conversion.
+            const double value = expires->get<double>();
+            if (value > 0 && value < double(kTenYears))
+                seconds = qint64(value);
+        } else if (expires->is_string())
             seconds = fromUtf8(expires->get_ref<const json::string_t&>()).toLongLong();
     }
     seconds = std::clamp<qint64>(seconds, 0, kTenYears);

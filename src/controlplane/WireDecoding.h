@@ -33,8 +33,23 @@ struct ReplySnapshot
     QStringList tlsErrors;
     bool timedOut = false; // aborted by the client's transfer timeout
     int timeoutSeconds = 0;
+    bool tooLarge = false; // aborted because the body passed maxBodyBytes
+    qint64 maxBodyBytes = 0;
     QString server; // "host:port", for messages
+    QString scheme; // of the request: "https" or "http"
+    // Where a redirect that was not followed pointed: scheme, host and port only (never a
+    // path or query, which could carry anything).
+    QString redirectOrigin;
 };
+
+// The bytes unchanged when they are valid UTF-8 (no copy); otherwise a copy in which every
+// ill-formed sequence became U+FFFD, as QString::fromUtf8 would read it. A server's stray
+// byte in one field then costs that field a character, not the whole answer.
+QByteArray toValidUtf8(const QByteArray& bytes);
+
+// A Retry-After header in seconds (delta-seconds or an HTTP date), clamped to a day;
+// nothing when the header is missing or unreadable.
+std::optional<int> parseRetryAfter(const QByteArray& header);
 
 // True for application/json and any +json type, whatever the parameters.
 bool isJsonContentType(const QByteArray& contentTypeHeader);

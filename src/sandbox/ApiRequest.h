@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -19,6 +20,8 @@ struct ApiRequest
     QByteArray contentType;
     QByteArray authorization;
     QByteArray body;
+    QByteArray target; // the path and query as sent, still encoded
+    QHostAddress peer; // the client's address
 
     // The decoded pairs of an application/x-www-form-urlencoded text (a query string or a
     // form body): '+' is a space, then percent-decoding as UTF-8, as HTML forms and

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sandbox/SandboxFault.h"
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -18,6 +20,17 @@ struct ApiResponse
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     int delayMs = 0; // written this much later (an injected fault)
+    // How an injected fault breaks the transport; see SandboxFault.
+    SandboxFault::Drop drop = SandboxFault::Drop::None;
+    qint64 hugeBytes = 0; // the body is a generated JSON array this long
+    bool announceLength = true;
+    int trickleMs = 0;
+
+    // True when the answer is written byte by byte instead of by the HTTP server.
+    bool isRaw() const
+    {
+        return drop != SandboxFault::Drop::None || hugeBytes > 0 || trickleMs > 0;
+    }
 
     static ApiResponse json(int status, const QJsonObject& object);
     static ApiResponse json(int status, const QJsonArray& array);

@@ -26,6 +26,9 @@ QString description()
         "answers 403 (\"Password expired: ...\") unless the login form also carries\n"
         "new_password; that then becomes the password and a token is issued.\n"
         "\n"
+        "Faults for testing clients (--fault; the syntax follows the switches) make chosen\n"
+        "requests slow, failing, cut off, huge or redirected.\n"
+        "\n"
         "Environment: SANDBOX_ADMIN_PASSWORD (instead of --admin-password), SANDBOX_API_KEY.\n"
         "Logging: QT_LOGGING_RULES='zenml.sandbox.debug=true' or --verbose.");
 }
@@ -75,6 +78,11 @@ SandboxCommandLine::SandboxCommandLine()
           QStringLiteral("Accept this API key (real ones begin with ZENPROKEY_) as "
                          "the admin. Repeatable."),
           QStringLiteral("key"))
+    , m_tlsCertOption(QStringLiteral("tls-cert"),
+          QStringLiteral("Serve HTTPS with this PEM certificate (with --tls-key)."),
+          QStringLiteral("file"))
+    , m_tlsKeyOption(QStringLiteral("tls-key"),
+          QStringLiteral("The PEM RSA private key of --tls-cert."), QStringLiteral("file"))
     , m_roundsOption(QStringLiteral("pbkdf2-rounds"),
           QStringLiteral("PBKDF2-SHA256 rounds for new password hashes (default "
                          "20000)."),
@@ -98,6 +106,10 @@ SandboxCommandLine::SandboxCommandLine()
           QStringLiteral("What PATCH {\"name\"} changes: the display name or the "
                          "username (default display)."),
           QStringLiteral("display|username"), QStringLiteral("display"))
+    , m_faultOption(QStringLiteral("fault"),
+          QStringLiteral("Misbehave on matching requests, e.g. 'GET /users: status=502,nginx'. "
+                         "Repeatable; the syntax is below."),
+          QStringLiteral("spec"))
     , m_verboseOption(QStringLiteral("verbose"),
           QStringLiteral("Log every request (method, path, status, milliseconds) "
                          "to stderr."))
@@ -109,7 +121,12 @@ SandboxCommandLine::SandboxCommandLine()
         m_adminUsernameOption, m_adminPasswordOption, m_seedOption, m_seedRandomOption,
         m_pageSizeOption, m_maxPageSizeOption, m_apiKeyOption, m_roundsOption, m_expiredOption,
         m_createStatusOption, m_listShapeOption, m_adminInListOption, m_patchNameOption,
-        m_verboseOption });
+        m_faultOption, m_tlsCertOption, m_tlsKeyOption, m_verboseOption });
+}
+
+QString SandboxCommandLine::helpText() const
+{
+    return m_parser.helpText() + u'\n' + faultSyntaxHelp();
 }
 
 bool SandboxCommandLine::readInteger(
@@ -222,6 +239,12 @@ SandboxCommandLine::Outcome SandboxCommandLine::parse(
         ? m_parser.value(m_adminPasswordOption)
         : environment.value(QStringLiteral("SANDBOX_ADMIN_PASSWORD"));
     m_options.apiKeys = m_parser.values(m_apiKeyOption);
+    m_options.tlsCertificatePath = m_parser.value(m_tlsCertOption);
+    m_options.tlsKeyPath = m_parser.value(m_tlsKeyOption);
+    if (m_options.tlsCertificatePath.isEmpty() != m_options.tlsKeyPath.isEmpty()) {
+        m_error = QStringLiteral("--tls-cert and --tls-key go together.");
+        return Outcome::Error;
+    }
     const QString environmentKey = environment.value(QStringLiteral("SANDBOX_API_KEY"));
     if (!environmentKey.isEmpty())
         m_options.apiKeys.append(environmentKey);
@@ -231,6 +254,14 @@ SandboxCommandLine::Outcome SandboxCommandLine::parse(
                                      "whitespace");
             return Outcome::Error;
         }
+    }
+    for (const QString& spec : m_parser.values(m_faultOption)) {
+        const auto fault = parseFault(spec, &m_error);
+        if (!fault) {
+            m_error.prepend(QStringLiteral("--fault: "));
+            return Outcome::Error;
+        }
+        m_options.faults.append(*fault);
     }
     m_verbose = m_parser.isSet(m_verboseOption);
     return Outcome::Run;

@@ -27,7 +27,8 @@ public:
     // arguments includes the program name first, as QCoreApplication::arguments() does.
     Outcome parse(const QStringList& arguments, const QProcessEnvironment& environment);
 
-    QString helpText() const { return m_parser.helpText(); }
+    // The switches, then the fault syntax.
+    QString helpText() const;
     QString errorString() const { return m_error; }
     const SandboxOptions& options() const { return m_options; }
     QHostAddress host() const { return m_host; }
@@ -50,12 +51,15 @@ private:
     QCommandLineOption m_pageSizeOption;
     QCommandLineOption m_maxPageSizeOption;
     QCommandLineOption m_apiKeyOption;
+    QCommandLineOption m_tlsCertOption;
+    QCommandLineOption m_tlsKeyOption;
     QCommandLineOption m_roundsOption;
     QCommandLineOption m_expiredOption;
     QCommandLineOption m_createStatusOption;
     QCommandLineOption m_listShapeOption;
     QCommandLineOption m_adminInListOption;
     QCommandLineOption m_patchNameOption;
+    QCommandLineOption m_faultOption;
     QCommandLineOption m_verboseOption;
     QCommandLineOption m_helpOption;
     QCommandLineOption m_versionOption;

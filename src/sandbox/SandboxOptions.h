@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sandbox/SandboxFault.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -57,23 +59,13 @@ struct SandboxOptions
     ListShape listShape = ListShape::Array;
     bool adminInList = true;
     PatchName patchName = PatchName::DisplayName;
-};
 
-// A misbehaviour for tests of the client: a slow answer, a proxy's HTML error page, a 401 in
-// the middle of a session. Requests matching method and path are counted; after `skip` of
-// them the next `times` are answered with status, content type, body and headers (status 0
-// keeps the normal answer), delayMs later.
-struct SandboxFault
-{
-    QByteArray method; // "GET", "POST", ...; empty matches every method
-    QString path; // below the API root, e.g. "/users" or "/users/*"; empty matches every path
-    int skip = 0;
-    int times = 1; // negative: every matching request from then on
-    int delayMs = 0;
-    int status = 0;
-    QByteArray contentType = QByteArrayLiteral("application/json");
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    // HTTPS with this PEM certificate and key (--tls-cert, --tls-key); plain HTTP when empty.
+    QString tlsCertificatePath;
+    QString tlsKeyPath;
+
+    // Misbehaviours from the start (--fault); more can be added at run time.
+    QList<SandboxFault> faults;
 };
 
 // The command-line spellings of the open-question switches, both ways.

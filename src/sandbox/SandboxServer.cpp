@@ -8,7 +8,14 @@
 #include "sandbox/UserStore.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QUuid>
 
@@ -52,6 +59,7 @@ SandboxServer::SandboxServer(SandboxOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_store(std::make_unique<UserStore>())
+    , m_faults(m_options.faults)
 { }
 
 SandboxServer::~SandboxServer()
@@ -172,7 +180,34 @@ bool SandboxServer::listen(const QHostAddress& address, quint16 port)
 {
     if (!open())
         return false;
-    auto* tcpServer = new QTcpServer(m_http);
+    if (!m_options.tlsCertificatePath.isEmpty() || !m_options.tlsKeyPath.isEmpty()) {
+        QFile certificateFile(m_options.tlsCertificatePath);
+        QFile keyFile(m_options.tlsKeyPath);
+        if (!certificateFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+            m_error = QStringLiteral("cannot read the TLS certificate or key (%1, %2)")
+                          .arg(m_options.tlsCertificatePath, m_options.tlsKeyPath);
+            return false;
+        }
+        const QSslCertificate certificate(&certificateFile, QSsl::Pem);
+        const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+        if (certificate.isNull() || key.isNull()) {
+            m_error = QStringLiteral("the TLS certificate or key is not a PEM RSA pair");
+            return false;
+        }
+        m_sslConfiguration = QSslConfiguration::defaultConfiguration();
+        m_sslConfiguration.setLocalCertificate(certificate);
+        m_sslConfiguration.setPrivateKey(key);
+        m_tls = true;
+    }
+    // A QSslServer does the handshake before the HTTP layer sees the connection.
+    QTcpServer* tcpServer = nullptr;
+    if (m_tls) {
+        auto* sslServer = new QSslServer(m_http);
+        sslServer->setSslConfiguration(m_sslConfiguration);
+        tcpServer = sslServer;
+    } else {
+        tcpServer = new QTcpServer(m_http);
+    }
     if (!tcpServer->listen(address, port)) {
         m_error = QStringLiteral("cannot listen on %1 port %2: %3")
                       .arg(address.toString())
@@ -197,7 +232,7 @@ bool SandboxServer::isListening() const
 QUrl SandboxServer::apiRoot() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(m_address.toString());
     url.setPort(m_port);
     url.setPath(QStringLiteral("/api/v1"));
@@ -206,6 +241,20 @@ QUrl SandboxServer::apiRoot() const
 
 ApiResponse SandboxServer::respond(const ApiRequest& request)
 {
+    ++m_served;
+    if (request.segments.size() >= 2) {
+        const QByteArray route
+            = request.method + " /" + request.segments.mid(2).join(QLatin1Char('/')).toUtf8();
+        ++m_servedByRoute[route];
+    }
+    if (!request.segments.isEmpty() && request.segments.constFirst() == u"_sandbox")
+        return control(request);
+
+    // Faults apply below the API root only.
+    const bool underApi = request.segments.size() >= 2 && request.segments.at(0) == u"api"
+        && request.segments.at(1) == u"v1";
+    if (!underApi)
+        return m_controlPlane->handle(request);
     const QString path = u'/' + request.segments.mid(2).join(u'/');
     for (auto fault = m_faults.begin(); fault != m_faults.end(); ++fault) {
         const bool methodMatches = fault->method.isEmpty() || fault->method == request.method;
@@ -227,14 +276,112 @@ ApiResponse SandboxServer::respond(const ApiRequest& request)
             response.body = fault->body;
             response.headers = fault->headers;
         }
-        response.delayMs = fault->delayMs;
+        applyFault(*fault, request, &response);
         qCInfo(lcSandbox).noquote() << "injected fault on" << request.method << path << "status"
-                                    << response.status << "delay" << response.delayMs << "ms";
+                                    << response.status << "delay" << response.delayMs << "ms"
+                                    << (fault->spec.isEmpty() ? QString() : fault->spec);
         if (fault->times > 0 && --fault->times == 0)
             m_faults.erase(fault);
         return response;
     }
     return m_controlPlane->handle(request);
+}
+
+void SandboxServer::applyFault(
+    const SandboxFault& fault, const ApiRequest& request, ApiResponse* response)
+{
+    response->delayMs = fault.delayMs;
+    if (fault.status == 0) {
+        // The control plane's own answer, with the fault's extra headers.
+        response->headers += fault.headers;
+    }
+    if (fault.redirectOrigin) {
+        // The same path and query, on the sandbox itself or on another origin.
+        response->body.clear();
+        response->headers.append(
+            { QByteArrayLiteral("Location"), fault.redirectOrigin->toUtf8() + request.target });
+    }
+    if (!fault.badUtf8Field.isEmpty()) {
+        // Bytes that are never valid UTF-8: a lone lead byte, 0xFF, an encoded surrogate.
+        static const QByteArray invalid = QByteArrayLiteral("\xC3(\xFF\xED\xA0\x80");
+        const QByteArray key = '"' + fault.badUtf8Field + "\":\"";
+        QByteArray& body = response->body;
+        for (qsizetype at = body.indexOf(key); at >= 0; at = body.indexOf(key, at)) {
+            at += key.size();
+            body.insert(at, invalid);
+            at += invalid.size();
+        }
+    }
+    if (fault.truncateHalf)
+        response->body.truncate(response->body.size() / 2);
+    else if (fault.truncateTo >= 0)
+        response->body.truncate(fault.truncateTo);
+    response->drop = fault.drop;
+    response->hugeBytes = fault.hugeBytes;
+    response->announceLength = fault.announceLength;
+    response->trickleMs = fault.trickleMs;
+    if (fault.hugeBytes > 0)
+        response->contentType = QByteArrayLiteral("application/json");
+}
+
+// The run-time control endpoint, outside /api/v1 so that no client of the API can reach it
+// by accident. Loopback clients only: the sandbox listens on loopback anyway, and this keeps
+// it so should that ever change.
+ApiResponse SandboxServer::control(const ApiRequest& request)
+{
+    if (!request.peer.isLoopback()) {
+        qCWarning(lcSandbox).noquote()
+            << "refused a control request from" << request.peer.toString();
+        return ApiResponse::detail(403,
+            QStringLiteral("The sandbox control endpoint answers "
+                           "loopback clients only."));
+    }
+    if (request.segments != QStringList { QStringLiteral("_sandbox"), QStringLiteral("faults") })
+        return ApiResponse::detail(404, QStringLiteral("Not Found"));
+
+    if (request.method == "DELETE") {
+        const qsizetype removed = m_faults.size();
+        clearFaults();
+        qCInfo(lcSandbox) << "removed" << removed << "fault(s) through the control endpoint";
+        return ApiResponse::json(200, QJsonObject { { QStringLiteral("removed"), removed } });
+    }
+    if (request.method == "POST") {
+        const QJsonDocument document = QJsonDocument::fromJson(request.body);
+        QStringList specs;
+        const QJsonObject object = document.object();
+        if (object.value(QStringLiteral("fault")).isString())
+            specs << object.value(QStringLiteral("fault")).toString();
+        for (const QJsonValue& value : object.value(QStringLiteral("faults")).toArray())
+            specs << value.toString();
+        if (specs.isEmpty()) {
+            return ApiResponse::detail(422,
+                QStringLiteral("Send {\"fault\": \"METHOD PATH: OPTION,...\"} or "
+                               "{\"faults\": [...]}; see zenml-pro-sandbox --help."));
+        }
+        QList<SandboxFault> parsed;
+        for (const QString& spec : std::as_const(specs)) {
+            QString error;
+            const auto fault = parseFault(spec, &error);
+            if (!fault)
+                return ApiResponse::detail(422, error);
+            parsed << *fault;
+        }
+        for (const SandboxFault& fault : std::as_const(parsed)) {
+            qCInfo(lcSandbox).noquote()
+                << "fault added through the control endpoint:" << fault.spec;
+            addFault(fault);
+        }
+    } else if (request.method != "GET") {
+        return ApiResponse::detail(405, QStringLiteral("Method Not Allowed"));
+    }
+
+    QJsonArray active;
+    for (const SandboxFault& fault : std::as_const(m_faults)) {
+        active.append(QJsonObject { { QStringLiteral("fault"), fault.spec },
+            { QStringLiteral("skip"), fault.skip }, { QStringLiteral("times"), fault.times } });
+    }
+    return ApiResponse::json(
+        request.method == "POST" ? 201 : 200, QJsonObject { { QStringLiteral("faults"), active } });
 }
 
 void SandboxServer::addFault(const SandboxFault& fault)
@@ -245,6 +392,11 @@ void SandboxServer::addFault(const SandboxFault& fault)
 void SandboxServer::clearFaults()
 {
     m_faults.clear();
+}
+
+QList<SandboxFault> SandboxServer::faults() const
+{
+    return m_faults;
 }
 
 QString SandboxServer::createApiKey(const QString& userId)

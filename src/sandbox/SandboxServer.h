@@ -4,6 +4,8 @@
 #include "sandbox/ApiResponse.h"
 #include "sandbox/SandboxOptions.h"
 
+#include <QHash>
+#include <QSslConfiguration>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
@@ -51,13 +53,26 @@ public:
     // A fresh API key (ZENPROKEY_...) acting as the given user, the admin when userId is empty.
     QString createApiKey(const QString& userId = QString());
 
-    // Faults apply in the order added; each is dropped once it has been used up.
+    // Faults apply in the order added (those of the options first); each is dropped once it
+    // has been used up. Also reachable at run time: /_sandbox/faults (see faultSyntaxHelp()).
     void addFault(const SandboxFault& fault);
     void clearFaults();
+    QList<SandboxFault> faults() const;
+
+    // How many requests reached the HTTP layer, all or for one method and path below the API
+    // root (e.g. "POST", "/auth/login"). Tests use it to prove that nothing was sent.
+    int requestsServed() const { return m_served; }
+    int requestsServed(const QByteArray& method, const QString& path) const
+    {
+        return m_servedByRoute.value(method + ' ' + path.toUtf8());
+    }
 
 private:
     bool prepareAdmin();
     ApiResponse respond(const ApiRequest& request);
+    ApiResponse control(const ApiRequest& request);
+    static void applyFault(
+        const SandboxFault& fault, const ApiRequest& request, ApiResponse* response);
 
     SandboxOptions m_options;
     std::unique_ptr<UserStore> m_store;
@@ -72,6 +87,10 @@ private:
     QString m_adminId;
     QString m_error;
     QList<SandboxFault> m_faults;
+    int m_served = 0;
+    QHash<QByteArray, int> m_servedByRoute;
+    bool m_tls = false;
+    QSslConfiguration m_sslConfiguration;
 };
 
 } // namespace zenml::sandbox

@@ -17,6 +17,7 @@ public:
     explicit UserFilterModel(QObject* parent = nullptr);
 
     void setSourceModel(QAbstractItemModel* sourceModel) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
     // Surrounding whitespace is ignored; an empty text shows every row.
     void setSearchText(const QString& text);
@@ -27,9 +28,13 @@ protected:
     bool lessThan(const QModelIndex& sourceLeft, const QModelIndex& sourceRight) const override;
 
 private:
+    bool sortsOnRanks() const;
+
     QString m_searchText; // case-folded
     // Set when the source is a UserTableModel, whose cached text is read directly.
     const UserTableModel* m_users = nullptr;
+    QList<QMetaObject::Connection> m_sourceConnections;
+    bool m_sortAfterInsert = false;
 };
 
 } // namespace zenml::users

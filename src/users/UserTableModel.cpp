@@ -165,6 +165,7 @@ Qt::ItemFlags UserTableModel::flags(const QModelIndex& index) const
 
 void UserTableModel::clear()
 {
+    rowsChanged();
     beginResetModel();
     m_users.clear();
     m_cache.clear();
@@ -174,6 +175,7 @@ void UserTableModel::clear()
 
 void UserTableModel::resetUsers(const UserList& users)
 {
+    rowsChanged();
     beginResetModel();
     m_users.clear();
     m_cache.clear();
@@ -223,6 +225,7 @@ void UserTableModel::appendUsers(const UserList& users)
         fresh.append(user);
     }
 
+    rowsChanged(/*appendOnly=*/firstChanged < 0);
     if (firstChanged >= 0)
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
 
@@ -255,6 +258,7 @@ bool UserTableModel::removeUser(const QString& id)
     if (row < 0)
         return false;
 
+    rowsChanged();
     beginRemoveRows({}, row, row);
     m_users.removeAt(row);
     m_cache.removeAt(row);
@@ -282,6 +286,53 @@ const User& UserTableModel::userAt(int row) const
 }
 
 bool UserTableModel::lessThan(int leftRow, int rightRow, int column) const
+{
+    if (column >= 0 && column < ColumnCount && m_rankStructure[column] == m_structureVersion
+        && m_rankedRows[column] == m_users.size())
+        return m_rank[column][leftRow] < m_rank[column][rightRow];
+    return compareRows(leftRow, rightRow, column) < 0;
+}
+
+void UserTableModel::prepareSortKeys(int column) const
+{
+    if (column < 0 || column >= ColumnCount)
+        return;
+    const int rows = int(m_users.size());
+    const bool current = m_rankStructure[column] == m_structureVersion;
+    if (current && m_rankedRows[column] == rows)
+        return;
+    const auto less
+        = [this, column](int left, int right) { return compareRows(left, right, column) < 0; };
+
+    std::vector<int> order(rows);
+    if (current && m_rankedRows[column] > 0) {
+        // Rows were only appended since the last ranking: sort the new ones and merge them
+        // in, which costs one pass instead of a full sort while pages arrive.
+        const int ranked = m_rankedRows[column];
+        const std::vector<int>& rank = m_rank[column];
+        std::vector<int> old(ranked);
+        for (int row = 0; row < ranked; ++row)
+            old[rank[row]] = row;
+        std::vector<int> fresh(rows - ranked);
+        for (int row = ranked; row < rows; ++row)
+            fresh[row - ranked] = row;
+        std::sort(fresh.begin(), fresh.end(), less);
+        std::merge(old.cbegin(), old.cend(), fresh.cbegin(), fresh.cend(), order.begin(), less);
+    } else {
+        for (int row = 0; row < rows; ++row)
+            order[row] = row;
+        std::sort(order.begin(), order.end(), less);
+    }
+
+    std::vector<int>& rank = m_rank[column];
+    rank.assign(rows, 0);
+    for (int position = 0; position < rows; ++position)
+        rank[order[position]] = position;
+    m_rankStructure[column] = m_structureVersion;
+    m_rankedRows[column] = rows;
+}
+
+int UserTableModel::compareRows(int leftRow, int rightRow, int column) const
 {
     const User& left = m_users.at(leftRow);
     const User& right = m_users.at(rightRow);
@@ -316,7 +367,7 @@ bool UserTableModel::lessThan(int leftRow, int rightRow, int column) const
     // Equal keys fall back to the username so that a sorted view is stable across refreshes.
     if (order == 0 && column != UsernameColumn)
         order = leftCache.foldedUsername.compare(rightCache.foldedUsername);
-    return order < 0;
+    return order;
 }
 
 void UserTableModel::setReservedAdminUsername(const QString& username)
@@ -324,6 +375,7 @@ void UserTableModel::setReservedAdminUsername(const QString& username)
     if (username == m_reservedAdminUsername)
         return;
     m_reservedAdminUsername = username;
+    rowsChanged();
     for (qsizetype row = 0; row < m_users.size(); ++row)
         m_cache[row].kind = m_users.at(row).kind(m_reservedAdminUsername);
     if (!m_users.isEmpty()) {
@@ -346,6 +398,7 @@ UserTableModel::RowCache UserTableModel::cacheFor(const User& user) const
 
 void UserTableModel::replaceRow(int row, const User& user)
 {
+    rowsChanged();
     m_users[row] = user;
     m_cache[row] = cacheFor(user);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));

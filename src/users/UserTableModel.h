@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <vector>
+
 namespace zenml::users {
 
 // Every user account loaded from the server, one row each, in arrival order. Sorting and
@@ -61,6 +63,10 @@ public:
     // building a QVariant per row.
     const QString& searchTextAt(int row) const { return m_cache.at(row).searchText; }
     bool lessThan(int leftRow, int rightRow, int column) const;
+    // Ranks every row by `column` (ties broken by username) so that lessThan() on that
+    // column compares two integers until the rows change. Worth it before sorting every row
+    // (a sort or a filter change); not while pages are appended one by one.
+    void prepareSortKeys(int column) const;
 
     void setReservedAdminUsername(const QString& username);
     QString reservedAdminUsername() const { return m_reservedAdminUsername; }
@@ -79,6 +85,13 @@ private:
 
     RowCache cacheFor(const User& user) const;
     void replaceRow(int row, const User& user);
+    int compareRows(int leftRow, int rightRow, int column) const;
+    // Any change but a pure append also invalidates the ranks; after an append they extend.
+    void rowsChanged(bool appendOnly = false)
+    {
+        if (!appendOnly)
+            ++m_structureVersion;
+    }
 
     UserList m_users;
     QList<RowCache> m_cache; // parallel to m_users
@@ -88,6 +101,13 @@ private:
     QString m_no;
     QString m_kindLabels[4];
     QString m_foldedKindLabels[4];
+
+    // Sort ranks per column: they stand for the first m_rankedRows[column] rows while
+    // m_rankStructure[column] == m_structureVersion.
+    quint64 m_structureVersion = 1;
+    mutable std::vector<int> m_rank[ColumnCount];
+    mutable quint64 m_rankStructure[ColumnCount] = {};
+    mutable int m_rankedRows[ColumnCount] = {};
 };
 
 } // namespace zenml::users

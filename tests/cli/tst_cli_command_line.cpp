@@ -39,6 +39,8 @@ private Q_SLOTS:
     void secretsAreRefusedAsArguments_data();
     void secretsAreRefusedAsArguments();
     void environmentGivesDefaults();
+    void profileOption_data();
+    void profileOption();
     void helpForEverySubcommand_data();
     void helpForEverySubcommand();
     void onlySubcommandsStartTheCommandLine();
@@ -129,6 +131,18 @@ void TestCliCommandLine::usageErrors_data()
         "--generate-password", "--new-password-stdin", server }
                                               << "exclude each other";
     QTest::newRow("login with an argument") << QStringList { "login", "admin", server } << "admin";
+    QTest::newRow("no server names the profile")
+        << QStringList { "login", "--remember" } << "--profile";
+    QTest::newRow("an empty profile name")
+        << QStringList { "users", "list", "--profile", " " } << "--profile needs a name";
+    QTest::newRow("forget-profile without a profile")
+        << QStringList { "logout", "--forget-profile", server } << "needs --profile";
+    QTest::newRow("remember is for login")
+        << QStringList { "users", "list", "--remember", "--profile", "p" } << "remember";
+    QTest::newRow("forget-profile is for logout")
+        << QStringList { "login", "--forget-profile", "--profile", "p" } << "forget-profile";
+    QTest::newRow("a bad server beside a profile")
+        << QStringList { "users", "list", "--profile", "p", "--server", "ftp://x" } << "ftp";
 }
 
 void TestCliCommandLine::usageErrors()
@@ -220,6 +234,64 @@ void TestCliCommandLine::environmentGivesDefaults()
     QCOMPARE(result.request.displayName, std::optional<QString>(QStringLiteral("Carol C")));
 }
 
+void TestCliCommandLine::profileOption_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("environmentProfile"); // ZENML_PROFILE
+    QTest::addColumn<QString>("profile");
+    QTest::addColumn<bool>("serverOnCommandLine");
+    QTest::addColumn<bool>("remember");
+    QTest::addColumn<bool>("forgetProfile");
+
+    // A profile stands in for the server: it is read later, from the settings.
+    QTest::newRow("list, no server") << QStringList { "users", "list", "--profile", "prod" }
+                                     << QString() << "prod" << false << false << false;
+    QTest::newRow("from the environment")
+        << QStringList { "users", "delete", "bob", "--yes" } << "staging"
+        << "staging" << false << false << false;
+    QTest::newRow("the option wins")
+        << QStringList { "users", "list", "--profile=prod" } << "staging"
+        << "prod" << false << false << false;
+    QTest::newRow("a server overrides")
+        << QStringList { "users", "list", "--profile", "prod", kServer } << QString() << "prod"
+        << true << false << false;
+    QTest::newRow("login --remember")
+        << QStringList { "login", "--profile", "new", "--remember", kServer } << QString() << "new"
+        << true << true << false;
+    QTest::newRow("login --remember without a profile")
+        << QStringList { "login", "--remember", kServer } << QString() << QString() << true << true
+        << false;
+    QTest::newRow("logout of a profile") << QStringList { "logout", "--profile", "prod" }
+                                         << QString() << "prod" << false << false << false;
+    QTest::newRow("logout --forget-profile")
+        << QStringList { "logout", "--profile", "prod", "--forget-profile" } << QString() << "prod"
+        << false << false << true;
+    QTest::newRow("logout with nothing")
+        << QStringList { "logout" } << QString() << QString() << false << false << false;
+}
+
+void TestCliCommandLine::profileOption()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environmentProfile);
+    QFETCH(QString, profile);
+    QFETCH(bool, serverOnCommandLine);
+    QFETCH(bool, remember);
+    QFETCH(bool, forgetProfile);
+
+    QProcessEnvironment environment;
+    if (!environmentProfile.isEmpty())
+        environment.insert(QStringLiteral("ZENML_PROFILE"), environmentProfile);
+    const ParseResult result = parse(arguments, environment);
+    QCOMPARE(result.text, QString());
+    QCOMPARE(result.outcome, Outcome::Run);
+    QCOMPARE(result.request.profile, profile);
+    QCOMPARE(result.request.serverOnCommandLine, serverOnCommandLine);
+    QCOMPARE(result.request.server.isEmpty(), !serverOnCommandLine);
+    QCOMPARE(result.request.remember, remember);
+    QCOMPARE(result.request.forgetProfile, forgetProfile);
+}
+
 void TestCliCommandLine::helpForEverySubcommand_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -234,8 +306,10 @@ void TestCliCommandLine::helpForEverySubcommand_data()
         << QStringList { "users", "reset-password", "--help" } << "users reset-password";
     QTest::newRow("rename") << QStringList { "users", "rename", "--help" } << "--change-username";
     QTest::newRow("delete") << QStringList { "users", "delete", "--help" } << "stay";
-    QTest::newRow("login") << QStringList { "login", "--help" } << "Nothing is remembered";
-    QTest::newRow("logout") << QStringList { "logout", "--help" } << "ZENML_TOKEN";
+    QTest::newRow("login") << QStringList { "login", "--help" } << "--remember";
+    QTest::newRow("logout") << QStringList { "logout", "--help" } << "--forget-profile";
+    QTest::newRow("the profile everywhere")
+        << QStringList { "users", "list", "--help" } << "ZENML_PROFILE";
 }
 
 void TestCliCommandLine::helpForEverySubcommand()

@@ -168,8 +168,8 @@ QString TestCliUsers::executable() const
 QProcessEnvironment TestCliUsers::cleanEnvironment() const
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char* name :
-        { "ZENML_SERVER", "ZENML_USERNAME", "ZENML_PASSWORD", "ZENML_TOKEN", "QT_LOGGING_RULES" })
+    for (const char* name : { "ZENML_SERVER", "ZENML_USERNAME", "ZENML_PASSWORD", "ZENML_TOKEN",
+             "ZENML_PROFILE", "QT_LOGGING_RULES" })
         environment.remove(QString::fromLatin1(name));
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     return environment;

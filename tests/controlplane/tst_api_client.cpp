@@ -480,7 +480,9 @@ void TestApiClient::listingStopsOnFailure()
     QCOMPARE(listing.error.kind, Kind::Server);
     QCOMPARE(listing.error.httpStatus, 502);
 
-    QCOMPARE(server.requests.size(), 2);
+    // Once the page size is known, up to four pages are asked for at once; the failure still
+    // ends the listing with exactly the pages before it.
+    QVERIFY(server.requests.size() >= 2 && server.requests.size() <= 5);
     QCOMPARE(server.requests.at(0).target, QByteArray("/api/v1/users?offset=0&limit=2"));
     QCOMPARE(server.requests.at(1).target, QByteArray("/api/v1/users?offset=2&limit=2"));
     QCOMPARE(server.requests.at(1).headers.value("authorization"), QByteArray("Bearer token-123"));
@@ -498,7 +500,7 @@ void TestApiClient::listingRefusesARepeatedPage()
     QCOMPARE(listing.finishedCalls, 1);
     QCOMPARE(listing.error.kind, Kind::Malformed);
     QCOMPARE(listing.users.size(), 2);
-    QCOMPARE(server.requests.size(), 2);
+    QVERIFY(server.requests.size() >= 2 && server.requests.size() <= 5);
 }
 
 void TestApiClient::listingCanBeAborted()

@@ -344,8 +344,9 @@ void TestWireDecoding::answerBodies_data()
     QTest::newRow("truncated") << QByteArray("application/json")
                                << QByteArray(R"([{"id":"a","username":"al)") << false;
     QTest::newRow("empty") << QByteArray("application/json") << QByteArray() << false;
+    // Invalid UTF-8 is read with replacement characters: one bad byte does not lose a page.
     QTest::newRow("invalid utf-8")
-        << QByteArray("application/json") << QByteArray("[\"\xff\xfe\"]") << false;
+        << QByteArray("application/json") << QByteArray("[\"\xff\xfe\"]") << true;
     QTest::newRow("deep nesting") << QByteArray("application/json") << QByteArray(100000, '[')
                                   << false;
 }

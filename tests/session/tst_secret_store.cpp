@@ -26,7 +26,7 @@ std::optional<SecretStore::Result> await(
 {
     std::optional<SecretStore::Result> result;
     call([&result](const SecretStore::Result& r) { result = r; });
-    QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs);
+    (void)QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs);
     return result;
 }
 

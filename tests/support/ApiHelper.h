@@ -105,7 +105,7 @@ public:
                 done = true;
             });
         job->start();
-        QTest::qWaitFor([&] { return done; }, 15000);
+        (void)QTest::qWaitFor([&] { return done; }, 15000);
         return all;
     }
 

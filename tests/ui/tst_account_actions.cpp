@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -47,7 +48,7 @@ const QString kPassword = QStringLiteral("Initial-pass-123");
 template <typename T> T* waitForDialog()
 {
     T* found = nullptr;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             for (QWidget* widget : QApplication::topLevelWidgets()) {
                 if (auto* dialog = qobject_cast<T*>(widget); dialog && dialog->isVisible()) {
@@ -200,8 +201,9 @@ void TestAccountActions::createWithGeneratedPassword()
     QTest::keyClick(reveal, Qt::Key_Escape);
     QVERIFY(reveal->isVisible());
     reveal->findChild<QCheckBox*>(QStringLiteral("recordedCheck"))->setChecked(true);
+    const QPointer<zenml::ui::PasswordRevealDialog> watched(reveal);
     reveal->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Close)->click();
-    QTRY_VERIFY(!reveal->isVisible());
+    QTRY_VERIFY(!watched || !watched->isVisible());
 
     // The row is the server's answer, keyed by its id.
     const int row = rowOf(QStringLiteral("Alice"));
@@ -469,7 +471,9 @@ void TestAccountActions::renameTakesTheServersAnswer()
     auto* nameEdit = dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit"));
     nameEdit->setText(QStringLiteral("Dave \u00c9lise O'Brien"));
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
-    QTRY_VERIFY(!dialog->isVisible());
+    // The dialog deletes itself once closed.
+    const QPointer<zenml::ui::RenameDialog> watched(dialog);
+    QTRY_VERIFY(!watched || !watched->isVisible());
     QCOMPARE(m_admin->fetch(dave.id).name, QStringLiteral("Dave \u00c9lise O'Brien"));
     QCOMPARE(m_window->userModel()->userAt(rowOf(QStringLiteral("dave"))).name,
         QStringLiteral("Dave \u00c9lise O'Brien"));

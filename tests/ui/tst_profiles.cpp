@@ -44,7 +44,7 @@ std::optional<SecretStore::Result> readSecret(const QString& key)
     QObject context;
     std::optional<SecretStore::Result> result;
     store.read(key, &context, [&](const SecretStore::Result& r) { result = r; });
-    QTest::qWaitFor([&] { return result.has_value(); }, 15000);
+    (void)QTest::qWaitFor([&] { return result.has_value(); }, 15000);
     return result;
 }
 

@@ -229,6 +229,19 @@ int runCommandLine(const QStringList& arguments)
     if (const auto end
         = gatherCredentials(request, environment, profiles, &credentials, &fromKeychain))
         return *end;
+    // The certificates the window's profile trusts, and its consent to plain http.
+    if (const auto& profile = profiles.profile()) {
+        QString problem;
+        const auto cas = controlplane::TlsTrust::loadCaBundle(
+            profile->caBundlePath, profile->caBundlePem, &problem);
+        if (!cas) {
+            printErr(tr("zenml-pro-admin %1: %2").arg(commandName(request.command), problem));
+            return ExitConnection;
+        }
+        credentials.tlsTrust.extraCaCertificates = *cas;
+        credentials.tlsTrust.pinnedSha256 = profile->trustedCertificateSha256;
+        credentials.plainHttpConfirmed = profile->allowPlainHttp;
+    }
 
     QNetworkAccessManager network;
     std::unique_ptr<UserCommands> commands;

@@ -66,9 +66,6 @@ std::optional<QString> ProfileKeeper::apply(CliRequest* request)
 
     if (!m_profile->apiRoot.isValid())
         return tr("the profile %1 has no usable server address.").arg(quoted(m_name));
-    // Known limitation: the profile's CA bundle, trusted certificate and plain-http consent are
-    // not applied to the command line's connections, because the client's per-server trust
-    // settings were being built alongside; such a server fails with status 3 as without one.
     // The command line's own --server and --username win; the environment's defaults do not
     // override a profile that was named on purpose.
     if (!request->serverOnCommandLine)

@@ -105,6 +105,8 @@ void UserCommands::start()
         }
         finish(exitCodeFor(error, /*signingIn=*/true));
     });
+    m_session->setTlsTrust(m_credentials.tlsTrust);
+    m_session->setPlainHttpConfirmed(m_credentials.plainHttpConfirmed);
     m_session->signIn(apiRoot, m_credentials.method, m_credentials.username, m_credentials.secret);
 }
 

@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "controlplane/ApiError.h"
+#include "controlplane/TlsTrust.h"
 #include "session/Session.h"
 #include "users/AccountRules.h"
 #include "users/User.h"
@@ -26,6 +27,9 @@ struct Credentials
     QString username;
     QString secret;
     std::optional<QString> newPassword; // users create --new-password-stdin
+    // From the profile: its CA bundle and accepted certificate, and consent to plain http.
+    controlplane::TlsTrust tlsTrust;
+    bool plainHttpConfirmed = false;
 };
 
 // Runs one parsed command against the control plane, as a chain of callbacks on the event

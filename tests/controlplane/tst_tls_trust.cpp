@@ -71,7 +71,7 @@ ApiError TestTlsTrust::signIn(SandboxServer& server, const TlsTrust& trust,
     QSignalSpy failed(&session, &Session::signInFailed);
     session.signIn(server.apiRoot(), Session::Method::Password, server.adminUsername(),
         server.adminPassword());
-    QTest::qWaitFor([&] { return !signedIn.isEmpty() || !failed.isEmpty(); }, 15000);
+    (void)QTest::qWaitFor([&] { return !signedIn.isEmpty() || !failed.isEmpty(); }, 15000);
     if (refused)
         *refused = session.client()->refusedCertificate();
     if (!failed.isEmpty())

@@ -26,7 +26,7 @@ struct TestCertificates
     {
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly))
-            return {};
+            return QSslCertificate();
         const auto list = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
         return list.isEmpty() ? QSslCertificate() : list.first();
     }

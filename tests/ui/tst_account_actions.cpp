@@ -12,6 +12,7 @@
 #include "sandbox/SandboxServer.h"
 #include "session/Session.h"
 #include "support/ApiHelper.h"
+#include "support/DialogHelpers.h"
 #include "users/AccountRules.h"
 #include "users/UserFilterModel.h"
 #include "users/UserTableModel.h"
@@ -43,24 +44,6 @@ using zenml::users::UserTableModel;
 namespace {
 
 const QString kPassword = QStringLiteral("Initial-pass-123");
-
-// The visible top-level dialog of type T, once it shows.
-template <typename T> T* waitForDialog()
-{
-    T* found = nullptr;
-    (void)QTest::qWaitFor(
-        [&] {
-            for (QWidget* widget : QApplication::topLevelWidgets()) {
-                if (auto* dialog = qobject_cast<T*>(widget); dialog && dialog->isVisible()) {
-                    found = dialog;
-                    return true;
-                }
-            }
-            return false;
-        },
-        5000);
-    return found;
-}
 
 QPushButton* acceptButtonOf(QMessageBox* box)
 {
@@ -126,11 +109,7 @@ void TestAccountActions::init()
 
 void TestAccountActions::cleanup()
 {
-    // Dialogs left open by a failed test must not leak into the next one.
-    for (QWidget* widget : QApplication::topLevelWidgets()) {
-        if (qobject_cast<QDialog*>(widget))
-            delete widget;
-    }
+    closeAllDialogs();
     m_window.reset();
     m_session.reset();
     m_admin.reset();
@@ -351,7 +330,7 @@ void TestAccountActions::lastSuperuserCannotBeRevokedOrDeleted()
 
     // The shortcut of a refused action does nothing, and the server is unchanged.
     QTest::keySequence(m_window.get(), QKeySequence::Delete);
-    QVERIFY(!waitForDialog<zenml::ui::ConfirmDeleteDialog>());
+    QVERIFY(!waitForDialog<zenml::ui::ConfirmDeleteDialog>(3000));
     QVERIFY(m_admin->fetch(m_window->userModel()->userAt(rowOf(QStringLiteral("only-root"))).id)
                 .isSuperuser);
 }

@@ -17,6 +17,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-result"
 #include "support/ApiHelper.h"
+#include "support/DialogHelpers.h"
 #pragma GCC diagnostic pop
 
 #include <QAction>
@@ -56,23 +57,6 @@ SandboxFault fault(const QString& spec)
     if (!parsed)
         qFatal("%s", qPrintable(error));
     return *parsed;
-}
-
-template <typename T> T* waitForDialog(int timeoutMs = 10000)
-{
-    T* found = nullptr;
-    (void)QTest::qWaitFor(
-        [&] {
-            for (QWidget* widget : QApplication::topLevelWidgets()) {
-                if (auto* dialog = qobject_cast<T*>(widget); dialog && dialog->isVisible()) {
-                    found = dialog;
-                    return true;
-                }
-            }
-            return false;
-        },
-        timeoutMs);
-    return found;
 }
 
 } // namespace

@@ -88,6 +88,9 @@ LoginDialog::LoginDialog(Session* session, session::ProfileStore* profiles,
 
     updateForMethod();
     updateOkButton();
+    // A first sign-in starts at the server; a remembered profile at its secret.
+    if (server().isEmpty())
+        m_ui->serverEdit->setFocus();
 }
 
 void LoginDialog::reloadProfiles(const QString& select)

@@ -1,5 +1,10 @@
 #include "SandboxLauncher.h"
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
@@ -158,6 +163,11 @@ void SandboxLauncher::start(const QStringList& extraArguments)
     auto* process = new QProcess(this);
     m_process = process;
     process->setProgram(m_executable);
+#ifdef Q_OS_LINUX
+    // The sandbox ends with the program that started it, however that program ends (a kill,
+    // a crash, a lost display): a seeded server with a known admin password must not linger.
+    process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     process->setArguments(
         QStringList { QStringLiteral("--port"), QStringLiteral("0") } + extraArguments);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

@@ -247,7 +247,20 @@ void Session::fail(const ApiError& error)
     m_tokenExpiresAt = {};
     m_busy = false;
     qCInfo(lcSession).noquote() << "Sign-in failed:" << error.message;
-    Q_EMIT signInFailed(error);
+
+    // "host:port" typed without a scheme means https; a plain-http server on its own port then
+    // just drops the connection, which says nothing of why.
+    ApiError reported = error;
+    const QUrl root = m_client->apiRoot();
+    if (error.kind == ApiError::Kind::Network && root.scheme() == QLatin1String("https")
+        && root.port() > 0 && root.port() != 443) {
+        reported.message += u' '
+            + tr("(The address was tried as https://%1:%2. If this server speaks plain http, "
+                 "start the address with http://.)")
+                  .arg(root.host())
+                  .arg(root.port());
+    }
+    Q_EMIT signInFailed(reported);
 }
 
 void Session::signOut()

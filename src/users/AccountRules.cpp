@@ -329,16 +329,20 @@ Verdict AccountRules::canRemoveSuperusers(const UserList& targets, Removal remov
     if (removed.size() == 1) {
         return Verdict::refuse(
             (leavesNone ? tr("%1 is the last super-user: %2 it would leave no one able to "
-                             "manage users.")
+                             "manage users but the reserved admin, which exists only while "
+                             "password sign-in is enabled.")
                         : tr("%1 is the last active super-user: %2 it would leave no one able "
-                             "to manage users."))
+                             "to manage users but the reserved admin, which exists only while "
+                             "password sign-in is enabled."))
                 .arg(removedNames.first(), verb));
     }
     return Verdict::refuse(
         (leavesNone ? tr("The selection holds every remaining super-user (%1): %2 them all "
-                         "would leave no one able to manage users.")
+                         "would leave no one able to manage users but the reserved admin, "
+                         "which exists only while password sign-in is enabled.")
                     : tr("The selection holds every remaining active super-user (%1): %2 them "
-                         "all would leave no one able to manage users."))
+                         "all would leave no one able to manage users but the reserved admin, "
+                         "which exists only while password sign-in is enabled."))
             .arg(nameList(removedNames), verb));
 }
 
@@ -346,6 +350,13 @@ Verdict AccountRules::canResetPassword(const User& target) const
 {
     if (const Verdict manage = canManage(); !manage)
         return manage;
+    // A reset replaces the password at once: one's own would end one's own sign-in, with the
+    // new password shown only once.
+    if (isSelf(target)) {
+        return Verdict::refuse(tr("%1 is your own account: resetting its password would end "
+                                  "your sign-in. Change your own password instead.")
+                                   .arg(nameOf(target)));
+    }
     switch (target.kind(m_reservedAdmin)) {
     case AccountKind::Sso:
         return Verdict::refuse(tr("%1 signs in through single sign-on: an SSO account has no "

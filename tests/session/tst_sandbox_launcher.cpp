@@ -1,12 +1,16 @@
 #include "session/SandboxLauncher.h"
 #include "support/SandboxFixture.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using zenml::session::SandboxLauncher;
 
@@ -45,6 +49,7 @@ private Q_SLOTS:
     void silentSandboxTimesOut();
     void linesMayArriveInPieces();
     void destructionStopsTheProcess();
+    void sandboxEndsWithAKilledProgram();
 };
 
 void TestSandboxLauncher::readyReportsRootAndAdmin()
@@ -220,6 +225,69 @@ void TestSandboxLauncher::destructionStopsTheProcess()
 
     sandbox.launcher.reset();
     QTRY_VERIFY_WITH_TIMEOUT(!processExists(pid), 10000);
+}
+
+// The window started with --sandbox is killed outright (no chance to stop its child): the
+// sandbox, a server with a known admin password, must end with it.
+void TestSandboxLauncher::sandboxEndsWithAKilledProgram()
+{
+#ifndef Q_OS_LINUX
+    QSKIP("the parent-death signal is Linux's");
+#else
+    const QString program
+        = QCoreApplication::applicationDirPath() + QStringLiteral("/zenml-pro-admin");
+    if (!QFileInfo::exists(program))
+        QSKIP("zenml-pro-admin is not built beside the test");
+    QTemporaryDir config;
+    QProcess admin;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+    admin.setProcessEnvironment(env);
+    admin.start(program,
+        { QStringLiteral("--sandbox"), QStringLiteral("--sandbox-users"), QStringLiteral("1") });
+    QVERIFY(admin.waitForStarted(10000));
+
+    // The sandbox is the child of the program whose parent pid is the program's.
+    const auto childOf = [](qint64 parent) -> qint64 {
+        const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+        for (const QString& entry : entries) {
+            bool numeric = false;
+            const qint64 pid = entry.toLongLong(&numeric);
+            if (!numeric)
+                continue;
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray text = stat.readAll();
+            const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+            if (fields.size() > 1 && fields.at(1).toLongLong() == parent
+                && text.contains("(zenml-pro-sand"))
+                return pid;
+        }
+        return 0;
+    };
+    // Only once the sandbox has reported ready: before that, its first output line into the
+    // dead program's pipe would end it anyway, and the test would prove nothing.
+    QByteArray log;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (log += admin.readAllStandardError()).contains("sandbox is ready"), 15000);
+    const qint64 sandbox = childOf(admin.processId());
+    QVERIFY(sandbox != 0);
+
+    ::kill(pid_t(admin.processId()), SIGKILL);
+    QVERIFY(admin.waitForFinished(10000));
+    // Gone, or a zombie waiting for whoever adopted it.
+    const auto running = [](qint64 pid) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray text = stat.readAll();
+        const QByteArray state = text.mid(text.lastIndexOf(')') + 2, 1);
+        return state != "Z" && state != "X";
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!running(sandbox), 10000);
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestSandboxLauncher)

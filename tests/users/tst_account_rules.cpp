@@ -134,23 +134,28 @@ void TestAccountRules::rules_data()
     row("case1: admin revokes the one super-user row", loneSuperuser(), admin, Operation::Revoke,
         { alice }, none, false,
         QStringLiteral(
-            "alice is the last super-user: revoking it would leave no one able to manage users."));
+            "alice is the last super-user: revoking it would leave no one able to manage users but "
+            "the reserved admin, which exists only while password sign-in is enabled."));
     row("case1: admin deletes the one super-user row", loneSuperuser(), admin, Operation::Delete,
         { alice }, none, false,
         QStringLiteral(
-            "alice is the last super-user: deleting it would leave no one able to manage users."));
+            "alice is the last super-user: deleting it would leave no one able to manage users but "
+            "the reserved admin, which exists only while password sign-in is enabled."));
     row("case1: admin multi-select revoke of the one row", loneSuperuser(), admin,
         Operation::Revoke, { bob, alice }, none, false,
         QStringLiteral(
-            "alice is the last super-user: revoking it would leave no one able to manage users."));
+            "alice is the last super-user: revoking it would leave no one able to manage users but "
+            "the reserved admin, which exists only while password sign-in is enabled."));
     row("multi-select revoke of every super-user", twoSuperusers(), admin, Operation::Revoke,
         { alice, dave }, none, false,
         QStringLiteral("The selection holds every remaining super-user (alice and dave): "
-                       "revoking them all would leave no one able to manage users."));
+                       "revoking them all would leave no one able to manage users but the reserved "
+                       "admin, which exists only while password sign-in is enabled."));
     row("multi-select delete of every super-user", twoSuperusers(), admin, Operation::Delete,
         { bob, dave, carol, alice }, none, false,
         QStringLiteral("The selection holds every remaining super-user (dave and alice): "
-                       "deleting them all would leave no one able to manage users."));
+                       "deleting them all would leave no one able to manage users but the reserved "
+                       "admin, which exists only while password sign-in is enabled."));
     row("revoke one of two super-users", twoSuperusers(), admin, Operation::Revoke, { alice }, none,
         true, none);
     row("super-user revokes another of two", twoSuperusers(), dave, Operation::Revoke, { alice },
@@ -162,13 +167,15 @@ void TestAccountRules::rules_data()
     row("revoke the last active super-user", oneActiveSuperuser(), admin, Operation::Revoke,
         { alice }, none, false,
         QStringLiteral("alice is the last active super-user: revoking it would leave no one "
-                       "able to manage users."));
+                       "able to manage users but the reserved admin, which exists only while "
+                       "password sign-in is enabled."));
     row("revoke a deactivated super-user", oneActiveSuperuser(), admin, Operation::Revoke, { erin },
         none, true, none);
     row("delete every super-user, one deactivated", oneActiveSuperuser(), admin, Operation::Delete,
         { erin, alice }, none, false,
         QStringLiteral("The selection holds every remaining super-user (erin and alice): "
-                       "deleting them all would leave no one able to manage users."));
+                       "deleting them all would leave no one able to manage users but the reserved "
+                       "admin, which exists only while password sign-in is enabled."));
     row("delete ordinary accounts", loneSuperuser(), alice, Operation::Delete,
         { bob, carol, ciBot }, none, true, none);
     row("revoke a non-super-user", twoSuperusers(), alice, Operation::Revoke, { bob }, none, false,
@@ -235,6 +242,15 @@ void TestAccountRules::rules_data()
         true, none);
     row("reset as the reserved admin", loneSuperuser(), admin, Operation::ResetPassword, { bob },
         none, true, none);
+    // Resetting one's own password would end one's own sign-in.
+    row("reset one's own password", loneSuperuser(), alice, Operation::ResetPassword, { alice },
+        none, false,
+        QStringLiteral("alice is your own account: resetting its password would end your "
+                       "sign-in. Change your own password instead."));
+    row("reset the reserved admin's own password", loneSuperuser(), admin, Operation::ResetPassword,
+        { admin }, none, false,
+        QStringLiteral("admin is your own account: resetting its password would end your "
+                       "sign-in. Change your own password instead."));
 
     // The signed-in account may not manage at all: everything is refused, read-only.
     row("read-only: manage", twoSuperusers(), bob, Operation::Manage, {}, none, false, readOnly);
@@ -499,7 +515,8 @@ void TestAccountRules::largeListIsFast()
     QCOMPARE(verdict.reason,
         QStringLiteral("The selection holds every remaining super-user (user0, user10000, "
                        "user20000, user30000, user40000 and 2 more): deleting them all "
-                       "would leave no one able to manage users."));
+                       "would leave no one able to manage users but the reserved admin, which "
+                       "exists only while password sign-in is enabled."));
     QVERIFY(created.allowed);
     // Generous: a debug build does this in tens of milliseconds; the bound only catches a
     // quadratic pass over the list.

@@ -165,21 +165,26 @@ void ProfileKeeper::forget(
         return;
     }
     const QString key = secretKey(m_name, m_profile->method, username);
-    m_secrets->remove(key, context, [this, removeProfile, done](const SecretStore::Result& result) {
-        Outcome outcome;
-        outcome.profileName = m_name;
-        outcome.secretForgotten = result.ok();
-        if (!result.ok())
-            outcome.problem = result.message;
-        if (removeProfile) {
-            m_store->remove(m_name);
-            outcome.profileRemoved = true;
-        }
-        qCInfo(lcCli).noquote() << "forgot the secret of profile" << m_name
-                                << (result.ok() ? "" : "(the keychain failed)")
-                                << (removeProfile ? "and removed the profile" : "");
-        done(outcome);
-    });
+    // A profile that remembers nothing has nothing to lose when no keychain answers.
+    const bool remembers = m_profile->rememberSecret;
+    m_secrets->remove(
+        key, context, [this, removeProfile, remembers, done](const SecretStore::Result& result) {
+            Outcome outcome;
+            outcome.profileName = m_name;
+            const bool nothingThere
+                = !remembers && result.status == SecretStore::Result::Status::Unavailable;
+            outcome.secretForgotten = result.ok() || nothingThere;
+            if (!outcome.secretForgotten)
+                outcome.problem = result.message;
+            if (removeProfile) {
+                m_store->remove(m_name);
+                outcome.profileRemoved = true;
+            }
+            qCInfo(lcCli).noquote() << "forgot the secret of profile" << m_name
+                                    << (result.ok() ? "" : "(the keychain failed)")
+                                    << (removeProfile ? "and removed the profile" : "");
+            done(outcome);
+        });
 }
 
 } // namespace zenml::cli

@@ -497,6 +497,21 @@ void UserCommands::finishCreate(const User& created, const QString& generatedPas
 
 void UserCommands::setSuperuser(const AccountRules& rules, const User& target)
 {
+    // A script that asks for the state an account is already in has what it wants: nothing is
+    // sent, and the run succeeds (the window offers no such no-op at all).
+    if (target.isSuperuser == m_request.superuserOn && !rules.isSelf(target)
+        && !rules.isReservedAdmin(target)) {
+        if (const Verdict manage = rules.canManage(); !manage) {
+            refuse(manage.reason);
+            return;
+        }
+        printUser(target,
+            (target.isSuperuser ? tr("%1 is already a super-user; nothing was changed.")
+                                : tr("%1 is not a super-user; nothing was changed."))
+                .arg(quoted(target.username)));
+        finish(ExitOk);
+        return;
+    }
     const Verdict verdict = m_request.superuserOn ? rules.canGrantSuperuser(target)
                                                   : rules.canRevokeSuperuser(target);
     if (!verdict) {

@@ -543,6 +543,13 @@ void TestCliUsers::setSuperuserOnAndOff()
         QJsonDocument::fromJson(result.out.toUtf8()).object().value(QStringLiteral("is_superuser")),
         QJsonValue(false));
     QVERIFY(!findThroughApi(m_mainApi.get(), QStringLiteral("promoted"))->isSuperuser);
+
+    // Asking again for the state it is in is not an error for a script: nothing is sent.
+    result = runAsAdmin({ QStringLiteral("users"), QStringLiteral("set-superuser"),
+        QStringLiteral("promoted"), QStringLiteral("off") });
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.out.contains(QStringLiteral("nothing was changed")), qPrintable(result.out));
+    QVERIFY(!findThroughApi(m_mainApi.get(), QStringLiteral("promoted"))->isSuperuser);
 }
 
 void TestCliUsers::resetPasswordMustBeChanged()

@@ -396,7 +396,7 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         request.generatePassword = parser.isSet(generateOption);
         request.newPasswordStdin = parser.isSet(newPasswordStdinOption);
         if (parser.isSet(nameOption))
-            request.displayName = parser.value(nameOption);
+            request.displayName = parser.value(nameOption).trimmed();
         if (request.generatePassword && request.newPasswordStdin) {
             return usageError(
                 sub.name, tr("--generate-password and --new-password-stdin exclude each other."));
@@ -421,8 +421,10 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         if (auto error = expect(2, tr("USER and NEW")))
             return *error;
         request.target = positional.at(0);
-        request.newName = positional.at(1);
         request.renameUsername = parser.isSet(changeUsernameOption);
+        // A username is checked as typed (the rules refuse stray spaces with a suggestion); a
+        // display name is free text, trimmed as in the window.
+        request.newName = request.renameUsername ? positional.at(1) : positional.at(1).trimmed();
         break;
     case Command::UsersDelete:
         if (auto error = expect(1, QStringLiteral("USER")))

@@ -381,6 +381,11 @@ Verdict AccountRules::canChangeDisplayName(const User& target, const QString& ne
     const QString forbidden = forbiddenCharacterReason(newName, tr("display name"), false);
     if (!forbidden.isEmpty())
         return Verdict::refuse(forbidden);
+    if (const qsizetype length = codePointCount(newName); length > maxUsernameLength) {
+        return Verdict::refuse(tr("The display name is %1 characters long; the limit is %2.")
+                                   .arg(length)
+                                   .arg(maxUsernameLength));
+    }
     return Verdict::allow();
 }
 

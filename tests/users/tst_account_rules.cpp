@@ -220,6 +220,9 @@ void TestAccountRules::rules_data()
         { admin }, QStringLiteral("Admin"), false,
         QStringLiteral("admin is the reserved admin account: the control plane does not allow "
                        "changing its username."));
+    row("display name too long", twoSuperusers(), alice, Operation::ChangeDisplayName, { bob },
+        QString(256, u'x'), false,
+        QStringLiteral("The display name is 256 characters long; the limit is 255."));
     row("display name of the reserved admin", twoSuperusers(), alice, Operation::ChangeDisplayName,
         { admin }, QStringLiteral("Break-glass"), true, none);
     row("rename to the reserved admin's name", twoSuperusers(), alice, Operation::ChangeUsername,

@@ -242,6 +242,7 @@ int runCommandLine(const QStringList& arguments)
         credentials.tlsTrust.pinnedSha256 = profile->trustedCertificateSha256;
         credentials.plainHttpConfirmed = profile->allowPlainHttp;
     }
+    credentials.plainHttpConfirmed = credentials.plainHttpConfirmed || request.allowHttp;
 
     QNetworkAccessManager network;
     std::unique_ptr<UserCommands> commands;

@@ -239,14 +239,18 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("name"));
     const QCommandLineOption verboseOption(
         QStringLiteral("verbose"), tr("Log each request (method, path, status) to stderr."));
+    const QCommandLineOption allowHttpOption(QStringLiteral("allow-http"),
+        tr("Send to an http:// server that is not on this machine, unencrypted (login saves "
+           "this consent in the profile)."));
     const bool isList = sub.command == Command::UsersList;
     const QCommandLineOption formatOption(QStringLiteral("format"),
         isList ? tr("table (default), json or csv.") : tr("text (default) or json."),
         QStringLiteral("format"));
     // --username is the sign-in name everywhere, so that one line of options works for every
     // command; rename's switch to the username therefore has its own name.
-    parser.addOptions({ helpOption, serverOption, usernameOption, profileOption,
-        passwordStdinOption, tokenStdinOption, reservedAdminOption, verboseOption, formatOption });
+    parser.addOptions(
+        { helpOption, serverOption, usernameOption, profileOption, passwordStdinOption,
+            tokenStdinOption, reservedAdminOption, verboseOption, formatOption, allowHttpOption });
     const QCommandLineOption changeUsernameOption(
         QStringLiteral("change-username"), tr("Change the username instead of the display name."));
 
@@ -333,6 +337,7 @@ ParseResult parseCommandLine(const QStringList& arguments, const QProcessEnviron
     request.passwordStdin = parser.isSet(passwordStdinOption);
     request.tokenStdin = parser.isSet(tokenStdinOption);
     request.verbose = parser.isSet(verboseOption);
+    request.allowHttp = parser.isSet(allowHttpOption);
 
     if (request.passwordStdin && request.tokenStdin) {
         return usageError(sub.name, tr("--password-stdin and --token-stdin exclude each other."));

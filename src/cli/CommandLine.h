@@ -56,6 +56,7 @@ struct CliRequest
     bool passwordStdin = false;
     bool tokenStdin = false;
     bool verbose = false;
+    bool allowHttp = false; // consent to plain http:// to a host other than loopback
 
     OutputFormat format = OutputFormat::Human;
 

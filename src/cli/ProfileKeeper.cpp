@@ -96,8 +96,8 @@ void ProfileKeeper::readSecret(
 }
 
 void ProfileKeeper::rememberLogin(const QUrl& apiRoot, Session::Method method,
-    const QString& username, const QString& secret, bool remember, QObject* context,
-    OutcomeCallback done)
+    const QString& username, const QString& secret, bool remember, bool allowPlainHttp,
+    QObject* context, OutcomeCallback done)
 {
     // Without --remember a profile is saved only when one was named: a bare login is a check.
     const QString name = !m_name.isEmpty() ? m_name : remember ? apiRoot.host() : QString();
@@ -116,6 +116,7 @@ void ProfileKeeper::rememberLogin(const QUrl& apiRoot, Session::Method method,
     profile.apiRoot = apiRoot;
     profile.method = method;
     profile.username = method == Session::Method::Password ? username : QString();
+    profile.allowPlainHttp = profile.allowPlainHttp || allowPlainHttp;
 
     const QString key = secretKey(name, method, username);
     const QString previousKey = before && before->rememberSecret

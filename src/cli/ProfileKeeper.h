@@ -55,8 +55,8 @@ public:
     // name one named after the server's host), then stores `secret` when `remember` is set.
     // Without a name and without `remember` nothing is saved.
     void rememberLogin(const QUrl& apiRoot, session::Session::Method method,
-        const QString& username, const QString& secret, bool remember, QObject* context,
-        OutcomeCallback done);
+        const QString& username, const QString& secret, bool remember, bool allowPlainHttp,
+        QObject* context, OutcomeCallback done);
 
     // Forgets the named profile's stored secret for `username`, and with `removeProfile` the
     // profile as well. The profile is removed even when the keychain cannot be reached.

@@ -98,7 +98,12 @@ void UserCommands::start()
     }
     connect(m_session, &Session::signedIn, this, &UserCommands::onSignedIn);
     connect(m_session, &Session::signInFailed, this, [this](const ApiError& error) {
-        if (error.kind == ApiError::Kind::Network || error.kind == ApiError::Kind::Tls) {
+        if (error.kind == ApiError::Kind::Tls && error.httpStatus == 0
+            && m_session->apiRoot().scheme() == QLatin1String("http")) {
+            printErr(tr("Nothing was sent: %1 On the command line, --allow-http gives that "
+                        "consent.")
+                         .arg(error.message));
+        } else if (error.kind == ApiError::Kind::Network || error.kind == ApiError::Kind::Tls) {
             printErr(tr("Could not reach the control plane: %1").arg(error.message));
         } else {
             printErr(tr("Sign-in failed: %1").arg(output::terminalSafe(error.message)));
@@ -204,7 +209,7 @@ void UserCommands::rememberLogin()
         return;
     }
     m_profiles->rememberLogin(m_session->apiRoot(), m_credentials.method, m_credentials.username,
-        m_credentials.secret, m_request.remember, this,
+        m_credentials.secret, m_request.remember, m_request.allowHttp, this,
         [this](const ProfileKeeper::Outcome& outcome) {
             printLogin(outcome.profileName, outcome.secretRemembered);
             // The sign-in worked, so the run succeeds; the note says what did not.

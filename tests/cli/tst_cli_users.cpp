@@ -123,6 +123,7 @@ private Q_SLOTS:
     void nonSuperuserIsReadOnly();
     void wrongPasswordIsAnAuthenticationFailure();
     void unreachableServerIsAConnectionFailure();
+    void plainHttpElsewhereNeedsConsent();
     void usageErrorsSendNothing_data();
     void usageErrorsSendNothing();
     void loginAndLogoutWithAToken();
@@ -822,6 +823,21 @@ void TestCliUsers::unreachableServerIsAConnectionFailure()
             environment);
     QCOMPARE(result.exitCode, 3);
     QVERIFY2(result.err.contains(QStringLiteral("Could not reach")), qPrintable(result.err));
+}
+
+// http:// to another machine: refused before anything, even a connection, is attempted.
+// 192.0.2.1 is reserved for documentation and is never contacted.
+void TestCliUsers::plainHttpElsewhereNeedsConsent()
+{
+    QProcessEnvironment environment = cleanEnvironment();
+    environment.insert(QStringLiteral("ZENML_PASSWORD"), QStringLiteral("whatever-password"));
+    const CliRun result = runRaw({ QStringLiteral("users"), QStringLiteral("list"),
+                                     QStringLiteral("--server"), QStringLiteral("http://192.0.2.1"),
+                                     QStringLiteral("--username"), QStringLiteral("admin") },
+        environment);
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY2(result.err.contains(QStringLiteral("Nothing was sent")), qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("--allow-http")), qPrintable(result.err));
 }
 
 void TestCliUsers::usageErrorsSendNothing_data()

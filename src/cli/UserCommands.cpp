@@ -733,6 +733,13 @@ void UserCommands::fail(const ApiError& error, const QString& doing)
         printErr(tr("%1 failed: the control plane no longer accepts the sign-in: %2")
                      .arg(doing, message));
         break;
+    case ApiError::Kind::Server:
+    case ApiError::Kind::Malformed:
+    case ApiError::Kind::RateLimited:
+    case ApiError::Kind::Cancelled:
+        // Not a decision of the control plane: a proxy, an overload, a broken answer.
+        printErr(tr("%1 failed: %2").arg(doing, message));
+        break;
     default:
         printErr(tr("%1 failed: the control plane refused: %2").arg(doing, message));
         break;

@@ -252,6 +252,12 @@ void Session::fail(const ApiError& error)
     // just drops the connection, which says nothing of why.
     ApiError reported = error;
     const QUrl root = m_client->apiRoot();
+    if (error.kind == ApiError::Kind::NotFound) {
+        reported.message += u' '
+            + tr("(Nothing answers sign-ins under %1: is this the address of a ZenML Pro control "
+                 "plane? Its API is usually under https://HOST/api/v1.)")
+                  .arg(root.toDisplayString());
+    }
     if (error.kind == ApiError::Kind::Network && root.scheme() == QLatin1String("https")
         && root.port() > 0 && root.port() != 443) {
         reported.message += u' '

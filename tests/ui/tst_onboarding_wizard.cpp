@@ -105,8 +105,8 @@ void TestOnboardingWizard::init()
 
 void TestOnboardingWizard::cleanup()
 {
+    m_wizard.reset(); // before closeAllDialogs, which would delete it too (a QDialog)
     closeAllDialogs();
-    m_wizard.reset();
     m_secrets.reset();
     m_profiles.reset();
     m_settings.reset();

@@ -83,7 +83,7 @@ QUrl apiRootFromUserInput(const QString& typed, QString* error)
     if (url.host().isEmpty())
         return fail(tr("The server address has no server name."));
     if (!url.userInfo().isEmpty())
-        return fail(tr("Put the username and password in the sign-in fields, not in the address."));
+        return fail(tr("Give the username and password separately, never inside the address."));
     if (url.hasQuery() || url.hasFragment())
         return fail(tr("The server address must not contain a \"?\" or \"#\" part."));
 

@@ -82,7 +82,7 @@ void TestApiRoot::refuses_data()
     QTest::newRow("bad port") << "zenml.example:99999"
                               << "";
     QTest::newRow("credentials") << "https://admin:secret@zenml.example"
-                                 << "sign-in fields";
+                                 << "never inside the address";
     QTest::newRow("query") << "https://zenml.example/?x=1"
                            << "\"?\"";
 }

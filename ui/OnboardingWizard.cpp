@@ -342,7 +342,8 @@ public:
         layout->addWidget(help);
         layout->addStretch();
 
-        registerField(QStringLiteral("adminUsername*"), m_userEdit);
+        // Not "*": a mandatory field counts as filled only once it differs from "admin".
+        registerField(QStringLiteral("adminUsername"), m_userEdit);
         registerField(QStringLiteral("adminPassword*"), m_passwordEdit);
 
         const auto updateCommand = [this] {
@@ -412,7 +413,8 @@ public:
 
     bool isComplete() const override
     {
-        return QWizardPage::isComplete() && m_wizard->m_adminSignedIn && !m_busy;
+        return QWizardPage::isComplete() && !m_userEdit->text().trimmed().isEmpty()
+            && m_wizard->m_adminSignedIn && !m_busy;
     }
 
 private:
@@ -543,8 +545,7 @@ public:
     bool isComplete() const override
     {
         return !m_listing
-            && (m_wizard->m_createdUser.has_value()
-                || (m_skipCheck->isVisible() && m_skipCheck->isChecked()));
+            && (m_wizard->m_createdUser.has_value() || (m_offerSkip && m_skipCheck->isChecked()));
     }
 
 private:
@@ -573,6 +574,7 @@ private:
 
     void showExisting(bool show)
     {
+        m_offerSkip = show;
         m_existingLabel->setVisible(show);
         m_existingList->setVisible(show);
         m_skipCheck->setVisible(show);
@@ -674,6 +676,7 @@ private:
     users::UserList m_users;
     bool m_listing = false;
     bool m_creating = false;
+    bool m_offerSkip = false; // super-users other than the admin exist
 };
 
 // ---------------------------------------------------------------------------------------------

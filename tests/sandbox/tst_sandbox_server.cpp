@@ -165,7 +165,7 @@ private slots:
     void faultReplacesAnswer();
     void faultSkipsThenApplies();
     void faultDelaysAnswer();
-    void largeListPageIsFast();
+    void largeListPagesAreComplete();
 };
 
 void TestSandboxServer::initTestCase()
@@ -1254,26 +1254,30 @@ void TestSandboxServer::faultDelaysAnswer()
     QCOMPARE(running.http->get(QStringLiteral("/users/me"), running.adminToken).status, 200);
 }
 
-void TestSandboxServer::largeListPageIsFast()
+// 100,000 seeded users are all served, page by page to the last one. How fast is the
+// benchmark's business (tests/bench, BENCHMARKS.md): the times are printed here, not judged,
+// because a shared or sanitized machine would make such a bound flaky.
+void TestSandboxServer::largeListPagesAreComplete()
 {
     SandboxOptions options = fastOptions();
     options.seedCount = 100000;
     QElapsedTimer timer;
     timer.start();
     Running running = start(options);
-    const qint64 seedMs = timer.elapsed();
-    qInfo("seeding 100,000 users took %lld ms", seedMs);
-    QVERIFY2(seedMs < 15000, "seeding 100,000 users should take seconds");
+    qInfo("seeding 100,000 users took %lld ms", timer.elapsed());
 
-    const QByteArray queries[] = { "offset=0&limit=1000", "offset=98999&limit=1000" };
-    for (const QByteArray& query : queries) {
+    const struct
+    {
+        QByteArray query;
+        qsizetype expected;
+    } pages[] = { { "offset=0&limit=1000", 1000 }, { "offset=98999&limit=1000", 1000 },
+        { "offset=100000&limit=1000", 1 }, { "offset=100001&limit=1000", 0 } };
+    for (const auto& page : pages) {
         timer.restart();
-        const HttpResult page
-            = running.http->get(QStringLiteral("/users"), running.adminToken, query);
-        const qint64 pageMs = timer.elapsed();
-        qInfo("GET /users?%s took %lld ms", query.constData(), pageMs);
-        QCOMPARE(page.array().size(), 1000);
-        QVERIFY2(pageMs < 1000, "a page of 1000 out of 100,000 users should be quick");
+        const HttpResult answer
+            = running.http->get(QStringLiteral("/users"), running.adminToken, page.query);
+        qInfo("GET /users?%s took %lld ms", page.query.constData(), timer.elapsed());
+        QCOMPARE(answer.array().size(), page.expected);
     }
 }
 

@@ -221,10 +221,7 @@ void TestUserFilterModel::hundredThousandRows()
         QStringLiteral("user99999"));
     qInfo("100,000 rows sorted by name: reset %lld ms, narrow filter %lld ms, wide filter %lld ms",
         resetMs, filterMs, unfilterMs);
-
-    // Generous bounds for a debug build on a busy machine; a quadratic slip would blow them.
-    QVERIFY2(filterMs < 2000, qPrintable(QString::number(filterMs)));
-    QVERIFY2(resetMs < 5000, qPrintable(QString::number(resetMs)));
+    // The figures are printed, not judged: speed is the benchmark's (BENCHMARKS.md).
 }
 
 QTEST_GUILESS_MAIN(TestUserFilterModel)

@@ -3,6 +3,7 @@
 #include "Logging.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
+#include "OnboardingWizard.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/ServerProfile.h"
@@ -33,7 +34,30 @@ AppController::~AppController()
 
 void AppController::startWithLogin(const QString& server, const QString& username)
 {
+    // A first start with nothing remembered and nothing given: the guided set-up.
+    if (server.isEmpty() && username.isEmpty() && m_profiles->isEmpty()) {
+        showOnboarding();
+        return;
+    }
     showLogin(server, username);
+}
+
+void AppController::showOnboarding()
+{
+    if (!m_wizard) {
+        m_wizard = new OnboardingWizard(m_profiles.get(), m_secrets);
+        m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+        // Finished: sign in with the new profile (its secret is read from the keychain).
+        connect(m_wizard, &OnboardingWizard::finishedWithProfile, this,
+            [this](const QString&) { showLogin({}, {}); });
+        connect(m_wizard, &QDialog::rejected, this, [this] {
+            if (!m_mainWindow && (!m_loginDialog || !m_loginDialog->isVisible()))
+                showLogin({}, {});
+        });
+    }
+    m_wizard->show();
+    m_wizard->raise();
+    m_wizard->activateWindow();
 }
 
 void AppController::startWithSandbox(const QStringList& sandboxArguments)
@@ -93,6 +117,7 @@ void AppController::showMainWindow()
     m_mainWindow = new MainWindow(m_session);
     m_mainWindow->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_mainWindow, &MainWindow::signOutRequested, this, [this] { signOut({}); });
+    connect(m_mainWindow, &MainWindow::setUpRequested, this, &AppController::showOnboarding);
     connect(m_mainWindow, &MainWindow::sessionEnded, this, &AppController::signOut);
     connect(m_mainWindow, &QObject::destroyed, this, [this] {
         if (!m_loginDialog || !m_loginDialog->isVisible())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "OnboardingWizard.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -40,6 +42,11 @@ public:
     session::Session* session() const { return m_session; }
     MainWindow* mainWindow() const { return m_mainWindow; }
     LoginDialog* loginDialog() const { return m_loginDialog; }
+    OnboardingWizard* onboardingWizard() const { return m_wizard; }
+
+    // The first-run wizard, shown at start when no server is remembered yet, and from the
+    // Server menu at any time.
+    void showOnboarding();
 
 Q_SIGNALS:
     // The program has nothing left to show: the dialog was cancelled or start-up failed.
@@ -59,6 +66,7 @@ private:
     session::SandboxLauncher* m_sandbox = nullptr;
     QPointer<LoginDialog> m_loginDialog;
     QPointer<MainWindow> m_mainWindow;
+    QPointer<OnboardingWizard> m_wizard;
 };
 
 } // namespace zenml::ui

@@ -120,6 +120,7 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
         m_ui->searchEdit->selectAll();
     });
     connect(m_ui->actionSignOut, &QAction::triggered, this, &MainWindow::signOutRequested);
+    connect(m_ui->actionSetUp, &QAction::triggered, this, &MainWindow::setUpRequested);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About ZenML Pro Admin"),

@@ -66,6 +66,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loadFinished(bool complete);
     void signOutRequested();
+    void setUpRequested();
     // The session cannot go on (the account lost its rights); `message` says why.
     void sessionEnded(const QString& message);
 

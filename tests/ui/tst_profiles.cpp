@@ -57,6 +57,7 @@ class TestProfiles final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void firstStartShowsTheWizard();
     void signInSavesProfileAndSecret();
     void nextStartFillsTheSecretIn();
     void removingProfileRemovesSecret();
@@ -96,7 +97,8 @@ void TestProfiles::cleanupTestCase()
 void TestProfiles::signInThroughDialog(
     AppController& controller, const QString& profile, bool remember)
 {
-    controller.startWithLogin({}, {});
+    // Given a server, the program goes straight to signing in, even with nothing remembered.
+    controller.startWithLogin(m_sandbox.apiRoot.toString(), {});
     LoginDialog* dialog = controller.loginDialog();
     QVERIFY(dialog && dialog->isVisible());
     auto* profileCombo = dialog->findChild<QComboBox*>(QStringLiteral("profileCombo"));
@@ -108,6 +110,21 @@ void TestProfiles::signInThroughDialog(
     dialog->findChild<QCheckBox*>(QStringLiteral("rememberCheck"))->setChecked(remember);
     dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
     QTRY_VERIFY_WITH_TIMEOUT(controller.mainWindow() != nullptr, 15000);
+}
+
+// With no server remembered and none given, the first start is the guided set-up; closing it
+// leaves the ordinary sign-in.
+void TestProfiles::firstStartShowsTheWizard()
+{
+    if (!ProfileStore().isEmpty())
+        QSKIP("a profile is already saved in this run's settings");
+    AppController controller;
+    controller.startWithLogin({}, {});
+    QVERIFY(controller.onboardingWizard());
+    QTRY_VERIFY(controller.onboardingWizard()->isVisible());
+    QVERIFY(!controller.loginDialog());
+    controller.onboardingWizard()->reject();
+    QTRY_VERIFY(controller.loginDialog() && controller.loginDialog()->isVisible());
 }
 
 void TestProfiles::signInSavesProfileAndSecret()

@@ -128,7 +128,10 @@ public:
         auto* browse = new QPushButton(tr("&Browse…"), this);
         caRow->addWidget(m_caEdit);
         caRow->addWidget(browse);
-        form->addRow(tr("&CA bundle:"), caRow);
+        // A row of two widgets gets no buddy by itself: the label's shortcut goes to the field.
+        auto* caLabel = new QLabel(tr("&CA bundle:"), this);
+        caLabel->setBuddy(m_caEdit);
+        form->addRow(caLabel, caRow);
         m_plainHttpCheck = new QCheckBox(
             tr("Allow plain http:// to this server (passwords cross the network unencrypted)"),
             this);

@@ -940,6 +940,9 @@ OnboardingWizard::OnboardingWizard(
     setObjectName(QStringLiteral("OnboardingWizard"));
     setWindowTitle(tr("Set up ZenML Pro Admin"));
     setWizardStyle(QWizard::ModernStyle);
+    // Room for the admin page's help panel: its fields and the kubectl command must not be
+    // squeezed into unreadable strips.
+    setMinimumSize(720, 580);
     setOption(QWizard::NoBackButtonOnLastPage, true);
     setPage(WelcomePage, new WelcomeWizardPage(this));
     setPage(ServerPage, new ServerWizardPage(this));

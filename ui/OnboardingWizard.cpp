@@ -328,7 +328,7 @@ public:
         m_namespaceEdit->setObjectName(QStringLiteral("namespaceEdit"));
         m_releaseEdit = new QLineEdit(QStringLiteral("zenml-pro"), help);
         m_releaseEdit->setObjectName(QStringLiteral("releaseEdit"));
-        helpForm->addRow(tr("&Namespace:"), m_namespaceEdit);
+        helpForm->addRow(tr("Na&mespace:"), m_namespaceEdit);
         helpForm->addRow(tr("&Release name:"), m_releaseEdit);
         helpLayout->addLayout(helpForm);
         auto* commandRow = new QHBoxLayout;
@@ -522,6 +522,7 @@ public:
         if (m_listing)
             return;
         m_listing = true;
+        m_usernameEdit->setFocus();
         m_createButton->setEnabled(false);
         say(tr("Looking for super-users…"));
         m_users.clear();

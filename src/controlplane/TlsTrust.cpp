@@ -93,8 +93,8 @@ void TlsGuard::prepare(QNetworkRequest& request) const
 
 void TlsGuard::watch(QNetworkReply* reply)
 {
-    QObject::connect(reply, &QNetworkReply::sslErrors, reply,
-        [this, reply](const QList<QSslError>& errors) {
+    QObject::connect(
+        reply, &QNetworkReply::sslErrors, reply, [this, reply](const QList<QSslError>& errors) {
             const QSslCertificate presented = reply->sslConfiguration().peerCertificate();
             if (!m_trust.pinnedSha256.isEmpty() && !presented.isNull()
                 && sha256Of(presented) == m_trust.pinnedSha256) {

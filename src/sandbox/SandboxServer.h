@@ -5,9 +5,9 @@
 #include "sandbox/SandboxOptions.h"
 
 #include <QHash>
-#include <QSslConfiguration>
 #include <QHostAddress>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QString>
 #include <QUrl>
 

@@ -1,9 +1,9 @@
 // Integration tests of ApiClient against the real sandbox control plane, and against a
 // scripted loopback HTTP server for what a real server does not do on demand.
 
-#include "support/SandboxFixture.h"
 #include "ScriptedHttpServer.h"
 #include "controlplane/ApiClient.h"
+#include "support/SandboxFixture.h"
 
 #include <QNetworkAccessManager>
 #include <QSet>

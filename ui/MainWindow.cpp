@@ -9,13 +9,16 @@
 #include "users/UserTableModel.h"
 
 #include <QCloseEvent>
+#include <QFuture>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPromise>
 #include <QSettings>
 #include <QStatusBar>
+#include <QThreadPool>
 #include <QTime>
 #include <QTimer>
 
@@ -30,6 +33,11 @@ namespace {
 // Long enough to let a word be typed without filtering at every letter, short enough that the
 // table seems to follow the keyboard.
 constexpr int kSearchDebounceMs = 120;
+
+// While a first list loads, pages arriving within this time are appended together: each
+// append sorts every row shown, so one per page would cost the window more than the pages
+// take to arrive.
+constexpr int kAppendBatchMs = 200;
 
 // "1 user", "250 users". Written out here because Qt picks plural forms only from a loaded
 // translation, and the program ships in English without one.
@@ -51,6 +59,7 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     , m_session(session)
     , m_model(new UserTableModel(this))
     , m_filter(new UserFilterModel(this))
+    , m_appendTimer(new QTimer(this))
     , m_actions(nullptr)
     , m_searchDebounce(new QTimer(this))
     , m_identityLabel(new QLabel(this))
@@ -103,6 +112,9 @@ MainWindow::MainWindow(session::Session* session, QWidget* parent)
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countLabel);
 
+    m_appendTimer->setSingleShot(true);
+    m_appendTimer->setInterval(kAppendBatchMs);
+    connect(m_appendTimer, &QTimer::timeout, this, &MainWindow::appendPendingPages);
     m_searchDebounce->setSingleShot(true);
     m_searchDebounce->setInterval(kSearchDebounceMs);
     connect(m_searchDebounce, &QTimer::timeout, this, &MainWindow::applySearch);
@@ -141,7 +153,7 @@ MainWindow::~MainWindow()
 
 bool MainWindow::isLoading() const
 {
-    return !m_listJob.isNull();
+    return !m_listJob.isNull() || m_buildingList;
 }
 
 QString MainWindow::countText() const
@@ -156,13 +168,17 @@ QString MainWindow::noticeText() const
 
 void MainWindow::refresh()
 {
-    // A refresh during a refresh starts over: the older listing is aborted by its deletion.
+    // A refresh during a refresh starts over: the older listing is aborted by its deletion,
+    // and a list still being put in order is dropped when it is done.
     delete m_listJob;
-    m_pending.clear();
+    ++m_listGeneration;
+    m_buildingList = false;
+    m_pendingPages.clear();
+    m_appendTimer->stop();
     m_appendLive = m_model->rowCount() == 0;
 
     m_listJob = m_session->client()->listUsers();
-    connect(m_listJob, &controlplane::UserListJob::pageReceived, this, &MainWindow::onPageReceived);
+    connect(m_listJob, &controlplane::UserListJob::pagePrepared, this, &MainWindow::onPagePrepared);
     connect(m_listJob, &controlplane::UserListJob::finished, this, &MainWindow::onListFinished);
     m_actions->setListLoading(true);
     updateBusy();
@@ -182,12 +198,39 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->accept();
 }
 
-void MainWindow::onPageReceived(const users::UserList& page)
+void MainWindow::onPagePrepared(const users::PreparedUsers& page)
 {
-    if (m_appendLive)
-        m_model->appendUsers(page);
-    else
-        m_pending += page;
+    m_pendingPages.append(page);
+    if (!m_appendLive)
+        return;
+    // The first page shows at once; later ones gather for a while.
+    if (m_model->rowCount() == 0)
+        appendPendingPages();
+    else if (!m_appendTimer->isActive())
+        m_appendTimer->start();
+}
+
+void MainWindow::appendPendingPages()
+{
+    m_appendTimer->stop();
+    if (m_pendingPages.isEmpty())
+        return;
+    users::PreparedUsers batch;
+    if (m_pendingPages.size() == 1) {
+        batch = m_pendingPages.takeFirst();
+    } else {
+        qsizetype rows = 0;
+        for (const users::PreparedUsers& page : std::as_const(m_pendingPages))
+            rows += page.size();
+        batch.users.reserve(rows);
+        batch.folded.reserve(rows);
+        for (const users::PreparedUsers& page : std::as_const(m_pendingPages)) {
+            batch.users += page.users;
+            batch.folded += page.folded;
+        }
+    }
+    m_pendingPages.clear();
+    m_model->appendPrepared(batch);
     updateCounts();
 }
 
@@ -197,13 +240,33 @@ void MainWindow::onListFinished(const ApiError& error)
     m_listJob = nullptr;
     if (job)
         job->deleteLater();
+
+    if (!error.isError() && !m_appendLive) {
+        // A refresh: the whole list is put in order (deduplicated, indexed, ranked by the
+        // sort column) on a worker thread, then swapped in with one reset.
+        m_buildingList = true;
+        const quint64 generation = m_listGeneration;
+        auto promise = std::make_shared<QPromise<UserTableModel::Contents>>();
+        // Attached before the work starts, so that it always comes as an event, never from
+        // within this call.
+        promise->future().then(this, [this, generation](UserTableModel::Contents contents) {
+            applyRefreshedList(generation, contents);
+        });
+        promise->start();
+        QThreadPool::globalInstance()->start(
+            [promise, pages = std::move(m_pendingPages), column = m_filter->sortColumn(),
+                admin = m_model->reservedAdminUsername()]() mutable {
+                promise->addResult(UserTableModel::buildContents(std::move(pages), column, admin));
+                promise->finish();
+            });
+        m_pendingPages.clear();
+        return;
+    }
+
     m_actions->setListLoading(false);
     updateBusy();
-
     if (!error.isError()) {
-        if (!m_appendLive)
-            m_model->resetUsers(m_pending);
-        m_pending.clear();
+        appendPendingPages();
         showNotice({});
         updateCounts();
         qCInfo(lcUi) << "user list loaded:" << m_model->rowCount() << "users";
@@ -214,13 +277,15 @@ void MainWindow::onListFinished(const ApiError& error)
     qCWarning(lcUi) << "user list failed:" << error.message;
     if (error.kind == ApiError::Kind::Unauthorized) {
         // Signing in again was tried once already (the client does it on the first 401).
-        m_pending.clear();
+        m_pendingPages.clear();
+        m_appendTimer->stop();
         Q_EMIT loadFinished(false);
         Q_EMIT sessionEnded(
             tr("The server no longer accepts this session: %1 Sign in again.").arg(error.message));
         return;
     }
     if (m_appendLive) {
+        appendPendingPages(); // what arrived before the failure is shown
         showNotice(tr("The list is incomplete: %1 loaded, then the server failed: %2 "
                       "Press F5 to try again.")
                        .arg(userCount(m_model->rowCount()), error.message));
@@ -229,9 +294,23 @@ void MainWindow::onListFinished(const ApiError& error)
                       "Press F5 to try again.")
                        .arg(error.message, QTime::currentTime().toString(u"HH:mm")));
     }
-    m_pending.clear();
+    m_pendingPages.clear();
     updateCounts();
     Q_EMIT loadFinished(false);
+}
+
+void MainWindow::applyRefreshedList(quint64 generation, UserTableModel::Contents& contents)
+{
+    if (generation != m_listGeneration || !m_buildingList)
+        return;
+    m_buildingList = false;
+    m_model->adoptContents(std::move(contents));
+    m_actions->setListLoading(false);
+    updateBusy();
+    showNotice({});
+    updateCounts();
+    qCInfo(lcUi) << "user list loaded:" << m_model->rowCount() << "users";
+    Q_EMIT loadFinished(true);
 }
 
 void MainWindow::applySearch()

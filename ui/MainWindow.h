@@ -2,6 +2,7 @@
 
 #include "controlplane/ApiError.h"
 #include "users/User.h"
+#include "users/UserTableModel.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -74,8 +75,10 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void onPageReceived(const users::UserList& page);
+    void onPagePrepared(const users::PreparedUsers& page);
+    void appendPendingPages();
     void onListFinished(const controlplane::ApiError& error);
+    void applyRefreshedList(quint64 generation, users::UserTableModel::Contents& contents);
     void applySearch();
     void updateCounts();
     void updateIdentity();
@@ -89,9 +92,15 @@ private:
     users::UserTableModel* m_model;
     users::UserFilterModel* m_filter;
     QPointer<controlplane::UserListJob> m_listJob;
-    // Pages of a refresh gather here, so that the model is reset once, when the list is whole.
-    users::UserList m_pending;
+    // Pages of a refresh gather here, so that the model is reset once, when the list is whole;
+    // on a first load, pages wait here for the next batch appended (m_appendTimer).
+    QList<users::PreparedUsers> m_pendingPages;
     bool m_appendLive = false;
+    QTimer* m_appendTimer;
+    // Set while a refreshed list is being put in order on a worker thread; a result for an
+    // older generation (a refresh started meanwhile) is dropped.
+    bool m_buildingList = false;
+    quint64 m_listGeneration = 0;
     AccountActions* m_actions;
     QTimer* m_searchDebounce;
     QLabel* m_identityLabel;

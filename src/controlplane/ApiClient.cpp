@@ -335,8 +335,12 @@ QNetworkReply* ApiClient::sendAttempt(
             answer.httpStatus = snapshot.httpStatus;
             answer.error = errorFromReply(snapshot);
             if (!answer.error && request.expectJson) {
-                if (auto document = parseJsonAnswer(snapshot, &answer.error))
+                if (!request.parseJson) {
+                    if (checkJsonContentType(snapshot, &answer.error))
+                        answer.body = std::move(snapshot.body);
+                } else if (auto document = parseJsonAnswer(snapshot, &answer.error)) {
                     answer.document = std::move(*document);
+                }
             }
             answer.error.message = scrubSecrets(answer.error.message, secrets);
             if (answer.error) {

@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "TlsTrust.h"
+#include "users/PreparedUsers.h"
 #include "users/User.h"
 
 #include <QDateTime>
@@ -199,6 +200,8 @@ class UserListJob final : public QObject
 public:
     ~UserListJob() override;
 
+    struct DecodedPage; // a page as its worker thread decoded it
+
     // At least 1 (one page after another); takes effect for requests made from then on.
     void setMaxPagesInFlight(int pages);
     int maxPagesInFlight() const { return m_maxInFlight; }
@@ -209,6 +212,9 @@ public:
     int usersReceived() const { return m_received; }
 
 Q_SIGNALS:
+    // Both for each page, in this order: the page with its rows prepared for a
+    // users::UserTableModel (decoded and folded on a worker thread), then its users alone.
+    void pagePrepared(const zenml::users::PreparedUsers& page);
     void pageReceived(const zenml::users::UserList& page);
     void finished(const zenml::controlplane::ApiError& error);
 
@@ -221,10 +227,10 @@ private:
         quint64 ticket = 0;
         qint64 offset = 0;
         QPointer<QNetworkReply> reply;
-        bool answered = false;
+        bool answered = false; // and decoded
         ApiError error;
         int httpStatus = 0;
-        users::UserList users;
+        users::PreparedUsers users;
         qsizetype itemCount = 0;
         std::optional<qint64> total;
     };
@@ -232,6 +238,7 @@ private:
     UserListJob(ApiClient* client, int pageSize);
     void requestPage(qint64 offset);
     void onAnswer(quint64 ticket, const ApiClient::Answer& answer);
+    void onDecoded(quint64 ticket, DecodedPage& page);
     void deliverReady();
     void fillPipeline();
     void dropSlots();
@@ -249,7 +256,10 @@ private:
     quint64 m_lastTicket = 0;
     bool m_started = false;
     bool m_finished = false;
-    QSet<QString> m_seenIds;
+    // Hashes of the ids delivered: growing a set of 100,000 strings pauses the GUI thread for
+    // tens of milliseconds, a set of integers does not. Two ids sharing a hash only matter if
+    // every id on a page did.
+    QSet<size_t> m_seenIds;
     std::deque<Slot> m_slots; // requested, not yet delivered, in offset order
 };
 

@@ -23,6 +23,9 @@ struct ApiClient::Request
     QByteArray contentType;
     bool withToken = true;
     bool expectJson = true;
+    // With expectJson: false leaves the JSON body unparsed in Answer::body (its content type
+    // checked), for a caller that parses it on a worker thread.
+    bool parseJson = true;
     QStringList secrets; // masked in any message this request produces
     bool afterReauthentication = false; // sent again after a 401: never a second time
 };
@@ -31,6 +34,7 @@ struct ApiClient::Answer
 {
     ApiError error;
     nlohmann::json document; // null unless a JSON body was expected and arrived
+    QByteArray body; // the unparsed JSON body, with Request::parseJson false
     int httpStatus = 0;
 };
 

@@ -2,7 +2,10 @@
 #include "ApiClientPrivate.h"
 #include "WireDecoding.h"
 
+#include <QFuture>
 #include <QNetworkReply>
+#include <QPromise>
+#include <QThreadPool>
 
 #include <algorithm>
 
@@ -16,6 +19,33 @@ ApiError makeError(ApiError::Kind kind, const QString& message)
     error.kind = kind;
     error.message = message;
     return error;
+}
+
+} // namespace
+
+struct UserListJob::DecodedPage
+{
+    ApiError error;
+    users::PreparedUsers users;
+    qsizetype itemCount = 0;
+    std::optional<qint64> total;
+};
+
+namespace {
+
+UserListJob::DecodedPage decodePage(const QByteArray& body, int httpStatus)
+{
+    UserListJob::DecodedPage decoded;
+    QString problem;
+    auto page = decodeUserPage(body, &problem);
+    if (!page) {
+        decoded.error = malformedAnswer(httpStatus, problem);
+        return decoded;
+    }
+    decoded.users = users::PreparedUsers::prepare(std::move(page->users));
+    decoded.itemCount = page->itemCount;
+    decoded.total = page->total;
+    return decoded;
 }
 
 } // namespace
@@ -88,6 +118,7 @@ void UserListJob::requestPage(qint64 offset)
     request.encodedPath = "/users";
     request.encodedQuery
         = "offset=" + QByteArray::number(offset) + "&limit=" + QByteArray::number(m_pageSize);
+    request.parseJson = false; // parsed on a worker thread
 
     const quint64 ticket = ++m_lastTicket;
     Slot slot;
@@ -104,8 +135,9 @@ void UserListJob::requestPage(qint64 offset)
         it->reply = reply;
 }
 
-// Answers arrive in any order; each is decoded at once and kept until the pages before it
-// have been delivered.
+// Answers arrive in any order. Each is decoded on a worker thread (a page of 1,000 users
+// takes milliseconds to parse and fold, which the window would feel) and kept until the
+// pages before it have been delivered.
 void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
 {
     if (m_finished)
@@ -117,21 +149,40 @@ void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
 
     Slot& slot = *it;
     slot.reply = nullptr;
-    slot.answered = true;
     slot.httpStatus = answer.httpStatus;
     if (answer.error) {
+        slot.answered = true;
         slot.error = answer.error;
-    } else {
-        QString problem;
-        auto page = decodeUserPage(answer.document, &problem);
-        if (!page) {
-            slot.error = malformedAnswer(answer.httpStatus, problem);
-        } else {
-            slot.users = std::move(page->users);
-            slot.itemCount = page->itemCount;
-            slot.total = page->total;
-        }
+        deliverReady();
+        return;
     }
+
+    auto promise = std::make_shared<QPromise<DecodedPage>>();
+    // Attached before the work starts, so that it always comes as an event on this job's
+    // thread (never from within this call), and not at all once the job is gone.
+    promise->future().then(this, [this, ticket](DecodedPage page) { onDecoded(ticket, page); });
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, body = answer.body, status = answer.httpStatus] {
+        promise->addResult(decodePage(body, status));
+        promise->finish();
+    });
+}
+
+void UserListJob::onDecoded(quint64 ticket, DecodedPage& page)
+{
+    if (m_finished)
+        return;
+    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
+        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
+    if (it == m_slots.end())
+        return;
+
+    Slot& slot = *it;
+    slot.answered = true;
+    slot.error = page.error;
+    slot.users = std::move(page.users);
+    slot.itemCount = page.itemCount;
+    slot.total = page.total;
     deliverReady();
 }
 
@@ -153,9 +204,10 @@ void UserListJob::deliverReady()
 
         // A server that ignores the offset would send the same page forever.
         int fresh = 0;
-        for (const users::User& user : std::as_const(slot.users)) {
-            if (!m_seenIds.contains(user.id)) {
-                m_seenIds.insert(user.id);
+        for (const users::User& user : std::as_const(slot.users.users)) {
+            const size_t key = qHash(user.id);
+            if (!m_seenIds.contains(key)) {
+                m_seenIds.insert(key);
                 ++fresh;
             }
         }
@@ -184,7 +236,10 @@ void UserListJob::deliverReady()
         m_received += int(slot.users.size());
         ++m_pages;
         if (!slot.users.isEmpty()) {
-            Q_EMIT pageReceived(slot.users);
+            Q_EMIT pagePrepared(slot.users);
+            if (!alive || m_finished)
+                return;
+            Q_EMIT pageReceived(slot.users.users);
             if (!alive || m_finished)
                 return;
         }

@@ -405,27 +405,36 @@ ApiError errorFromReply(const ReplySnapshot& reply)
     return error;
 }
 
+bool checkJsonContentType(const ReplySnapshot& reply, ApiError* error)
+{
+    if (isJsonContentType(reply.contentType))
+        return true;
+    const QString type = reply.contentType.isEmpty()
+        ? tr("no content type")
+        : tidy(QString::fromLatin1(reply.contentType.split(';').constFirst()), 60);
+    const QString excerpt = textExcerpt(reply.body);
+    if (error) {
+        *error = malformedAnswer(reply.httpStatus,
+            excerpt.isEmpty() ? tr("expected JSON, got %1.").arg(type)
+                              : tr("expected JSON, got %1: %2").arg(type, excerpt));
+    }
+    return false;
+}
+
 std::optional<nlohmann::json> parseJsonAnswer(const ReplySnapshot& reply, ApiError* error)
 {
-    auto fail = [&](const QString& problem) -> std::optional<json> {
-        if (error)
-            *error = malformedAnswer(reply.httpStatus, problem);
+    if (!checkJsonContentType(reply, error))
         return std::nullopt;
-    };
-
-    if (!isJsonContentType(reply.contentType)) {
-        const QString type = reply.contentType.isEmpty()
-            ? tr("no content type")
-            : tidy(QString::fromLatin1(reply.contentType.split(';').constFirst()), 60);
-        const QString excerpt = textExcerpt(reply.body);
-        return fail(excerpt.isEmpty() ? tr("expected JSON, got %1.").arg(type)
-                                      : tr("expected JSON, got %1: %2").arg(type, excerpt));
-    }
     const QByteArray text = toValidUtf8(reply.body);
     json document = json::parse(text.cbegin(), text.cend(), nullptr,
         /*allow_exceptions=*/false);
-    if (document.is_discarded())
-        return fail(tr("it is not valid JSON (it may have been cut off)."));
+    if (document.is_discarded()) {
+        if (error) {
+            *error = malformedAnswer(
+                reply.httpStatus, tr("it is not valid JSON (it may have been cut off)."));
+        }
+        return std::nullopt;
+    }
     return document;
 }
 

@@ -64,6 +64,9 @@ ApiError malformedAnswer(int httpStatus, const QString& problem);
 // For a successful reply whose body must be JSON: checks the content type first and only
 // then parses. On failure returns nothing and fills *error with a Malformed error.
 std::optional<nlohmann::json> parseJsonAnswer(const ReplySnapshot& reply, ApiError* error);
+// Only the content-type half of parseJsonAnswer(), for a body parsed elsewhere (a page of
+// users is parsed on a worker thread).
+bool checkJsonContentType(const ReplySnapshot& reply, ApiError* error);
 
 // A user object, read tolerantly: missing, null and wrongly typed fields become defaults,
 // unknown fields are ignored. An id that is not a string or an integer stays empty.
@@ -82,7 +85,8 @@ struct UserPage
 // A page of GET /users: a bare array, or an object envelope with "items" and optional
 // "total". Entries that are not objects with an id are skipped (and counted in itemCount).
 std::optional<UserPage> decodeUserPage(const nlohmann::json& document, QString* problem);
-// The same from raw bytes, for tests and fuzzing (no content-type check).
+// The same from raw bytes (no content-type check). Thread-safe: UserListJob decodes pages on
+// worker threads.
 std::optional<UserPage> decodeUserPage(const QByteArray& body, QString* problem);
 
 std::optional<LoginResult> decodeLoginAnswer(

@@ -85,9 +85,8 @@ bool UserFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
     if (m_searchText.isEmpty())
         return true;
 
-    // Both sides are already case-folded, so a plain comparison is a case-insensitive one.
     if (m_users && !sourceParent.isValid())
-        return m_users->searchTextAt(sourceRow).contains(m_searchText, Qt::CaseSensitive);
+        return m_users->searchTextContains(sourceRow, m_searchText);
 
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     return sourceModel()

@@ -16,18 +16,169 @@ template <typename T> int compareValues(const T& left, const T& right)
     return left < right ? -1 : (right < left ? 1 : 0);
 }
 
+constexpr AccountKind kAllKinds[] = { AccountKind::Local, AccountKind::Sso,
+    AccountKind::ServiceAccount, AccountKind::ReservedAdmin };
+
+// Compares two rows the way the view sorts them, on any thread.
+class RowOrder
+{
+public:
+    RowOrder(const UserList& users, const QList<FoldedUserTexts>& folded,
+        const QString& reservedAdminUsername, const QString* foldedKindLabels)
+        : m_users(users)
+        , m_folded(folded)
+        , m_reservedAdmin(reservedAdminUsername)
+        , m_kindLabels(foldedKindLabels)
+    { }
+
+    int compare(int leftRow, int rightRow, int column) const
+    {
+        const User& left = m_users.at(leftRow);
+        const User& right = m_users.at(rightRow);
+        const FoldedUserTexts& leftTexts = m_folded.at(leftRow);
+        const FoldedUserTexts& rightTexts = m_folded.at(rightRow);
+
+        int order = 0;
+        switch (column) {
+        case UserTableModel::UsernameColumn:
+            order = leftTexts.username.compare(rightTexts.username);
+            break;
+        case UserTableModel::NameColumn:
+            order = leftTexts.name.compare(rightTexts.name);
+            break;
+        case UserTableModel::EmailColumn:
+            order = leftTexts.email.compare(rightTexts.email);
+            break;
+        case UserTableModel::KindColumn:
+            order = m_kindLabels[kindOf(leftRow)].compare(m_kindLabels[kindOf(rightRow)]);
+            break;
+        case UserTableModel::SuperuserColumn:
+            order = compareValues(left.isSuperuser, right.isSuperuser);
+            break;
+        case UserTableModel::ActiveColumn:
+            order = compareValues(left.isActive, right.isActive);
+            break;
+        case UserTableModel::MustChangePasswordColumn:
+            order = compareValues(left.passwordExpired, right.passwordExpired);
+            break;
+        }
+        // Equal keys fall back to the username so that a sorted view is stable across
+        // refreshes.
+        if (order == 0 && column != UserTableModel::UsernameColumn)
+            order = leftTexts.username.compare(rightTexts.username);
+        return order;
+    }
+
+    // Each row's position when sorted by `column`. When the first `rankedRows` rows are
+    // ranked already (`previous`) and the others were appended since, only the new rows are
+    // sorted and then merged in: one pass instead of a full sort while pages arrive.
+    std::vector<int> rank(int column, const std::vector<int>* previous, int rankedRows)
+    {
+        const int rows = int(m_users.size());
+        if (column == UserTableModel::KindColumn) {
+            m_kinds.resize(rows);
+            for (int row = 0; row < rows; ++row)
+                m_kinds[row] = quint8(kindIndex(m_users.at(row).kind(m_reservedAdmin)));
+        }
+        const auto less
+            = [this, column](int left, int right) { return compare(left, right, column) < 0; };
+        std::vector<int> order(rows);
+        if (previous && rankedRows > 0) {
+            std::vector<int> old(rankedRows);
+            for (int row = 0; row < rankedRows; ++row)
+                old[(*previous)[row]] = row;
+            std::vector<int> fresh(rows - rankedRows);
+            for (int row = rankedRows; row < rows; ++row)
+                fresh[row - rankedRows] = row;
+            std::sort(fresh.begin(), fresh.end(), less);
+            std::merge(old.cbegin(), old.cend(), fresh.cbegin(), fresh.cend(), order.begin(), less);
+        } else {
+            for (int row = 0; row < rows; ++row)
+                order[row] = row;
+            std::sort(order.begin(), order.end(), less);
+        }
+        std::vector<int> rank(rows, 0);
+        for (int position = 0; position < rows; ++position)
+            rank[order[position]] = position;
+        return rank;
+    }
+
+private:
+    int kindOf(int row) const
+    {
+        return m_kinds.empty() ? kindIndex(m_users.at(row).kind(m_reservedAdmin)) : m_kinds[row];
+    }
+
+    const UserList& m_users;
+    const QList<FoldedUserTexts>& m_folded;
+    const QString& m_reservedAdmin;
+    const QString* m_kindLabels;
+    std::vector<quint8> m_kinds; // while ranking by kind
+};
+
+void foldedKindLabels(QString (&labels)[4])
+{
+    for (const AccountKind kind : kAllKinds)
+        labels[kindIndex(kind)] = accountKindLabel(kind).toCaseFolded();
+}
+
 } // namespace
+
+void UserTableModel::IdIndex::insert(const QString& id, int row)
+{
+    const size_t key = qHash(id);
+    if (m_byHash.contains(key))
+        m_collided.insert(id, row);
+    else
+        m_byHash.insert(key, row);
+}
+
+int UserTableModel::IdIndex::find(const QString& id, const UserList& users) const
+{
+    const auto it = m_byHash.constFind(qHash(id));
+    if (it == m_byHash.cend())
+        return m_collided.value(id, -1);
+    if (users.at(*it).id == id)
+        return *it;
+    return m_collided.value(id, -1);
+}
+
+void UserTableModel::IdIndex::remove(const QString& id, int row)
+{
+    const auto it = m_byHash.find(qHash(id));
+    if (it != m_byHash.end() && *it == row)
+        m_byHash.erase(it);
+    else
+        m_collided.remove(id);
+}
+
+void UserTableModel::IdIndex::rowRemoved(int removedRow)
+{
+    for (int& row : m_byHash) {
+        if (row > removedRow)
+            --row;
+    }
+    for (int& row : m_collided) {
+        if (row > removedRow)
+            --row;
+    }
+}
 
 UserTableModel::UserTableModel(QObject* parent)
     : QAbstractTableModel(parent)
     , m_yes(tr("Yes"))
     , m_no(tr("No"))
 {
-    for (const AccountKind kind : { AccountKind::Local, AccountKind::Sso,
-             AccountKind::ServiceAccount, AccountKind::ReservedAdmin }) {
+    for (const AccountKind kind : kAllKinds)
         m_kindLabels[kindIndex(kind)] = accountKindLabel(kind);
-        m_foldedKindLabels[kindIndex(kind)] = accountKindLabel(kind).toCaseFolded();
-    }
+    foldedKindLabels(m_foldedKindLabels);
+}
+
+QModelIndex UserTableModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (parent.isValid() || row < 0 || row >= m_users.size() || column < 0 || column >= ColumnCount)
+        return {};
+    return createIndex(row, column);
 }
 
 int UserTableModel::rowCount(const QModelIndex& parent) const
@@ -47,7 +198,7 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
 
     const int row = index.row();
     const User& user = m_users.at(row);
-    const RowCache& cache = m_cache.at(row);
+    const FoldedUserTexts& folded = m_folded.at(row);
 
     switch (role) {
     case Qt::DisplayRole:
@@ -59,7 +210,7 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         case EmailColumn:
             return user.email;
         case KindColumn:
-            return m_kindLabels[kindIndex(cache.kind)];
+            return m_kindLabels[kindIndex(user.kind(m_reservedAdminUsername))];
         case SuperuserColumn:
             return user.isSuperuser ? m_yes : QString();
         case ActiveColumn:
@@ -72,13 +223,13 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
     case SortRole:
         switch (index.column()) {
         case UsernameColumn:
-            return cache.foldedUsername;
+            return folded.username;
         case NameColumn:
-            return cache.foldedName;
+            return folded.name;
         case EmailColumn:
-            return cache.foldedEmail;
+            return folded.email;
         case KindColumn:
-            return m_foldedKindLabels[kindIndex(cache.kind)];
+            return m_foldedKindLabels[kindIndex(user.kind(m_reservedAdminUsername))];
         case SuperuserColumn:
             return int(user.isSuperuser);
         case ActiveColumn:
@@ -92,7 +243,9 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         return user.id;
 
     case SearchTextRole:
-        return cache.searchText;
+        // A newline cannot be typed into the search field, so a match never spans two fields.
+        return QString(
+            folded.username + QLatin1Char('\n') + folded.name + QLatin1Char('\n') + folded.email);
 
     case Qt::TextAlignmentRole:
         if (index.column() >= SuperuserColumn)
@@ -104,7 +257,7 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         case UsernameColumn:
             return tr("Account id: %1").arg(user.id);
         case KindColumn:
-            switch (cache.kind) {
+            switch (user.kind(m_reservedAdminUsername)) {
             case AccountKind::Local:
                 return tr("Signs in with a username and password kept by the control plane.");
             case AccountKind::Sso:
@@ -165,64 +318,98 @@ Qt::ItemFlags UserTableModel::flags(const QModelIndex& index) const
 
 void UserTableModel::clear()
 {
-    rowsChanged();
-    beginResetModel();
-    m_users.clear();
-    m_cache.clear();
-    m_rowById.clear();
-    endResetModel();
+    adoptContents({});
 }
 
 void UserTableModel::resetUsers(const UserList& users)
 {
+    adoptContents(buildContents({ PreparedUsers::prepare(users) }, -1, m_reservedAdminUsername));
+}
+
+UserTableModel::Contents UserTableModel::buildContents(
+    QList<PreparedUsers> pages, int sortColumn, const QString& reservedAdminUsername)
+{
+    Contents contents;
+    qsizetype rows = 0;
+    for (const PreparedUsers& page : std::as_const(pages))
+        rows += page.size();
+    contents.users.reserve(rows);
+    contents.folded.reserve(rows);
+    contents.rowById.reserve(rows);
+    for (PreparedUsers& page : pages) {
+        for (qsizetype at = 0; at < page.size(); ++at) {
+            User& user = page.users[at];
+            FoldedUserTexts& folded = page.folded[at];
+            if (!user.id.isEmpty()) {
+                const int existing = contents.rowById.find(user.id, contents.users);
+                if (existing >= 0) {
+                    // A duplicate id keeps its first position and the latest values.
+                    contents.users[existing] = std::move(user);
+                    contents.folded[existing] = std::move(folded);
+                    continue;
+                }
+                contents.rowById.insert(user.id, int(contents.users.size()));
+            }
+            contents.users.append(std::move(user));
+            contents.folded.append(std::move(folded));
+        }
+        page = {}; // the pages' memory goes as the rows are taken
+    }
+
+    if (sortColumn >= 0 && sortColumn < ColumnCount) {
+        QString kindLabels[4];
+        foldedKindLabels(kindLabels);
+        RowOrder order(contents.users, contents.folded, reservedAdminUsername, kindLabels);
+        contents.rank = order.rank(sortColumn, nullptr, 0);
+        contents.rankColumn = sortColumn;
+    }
+    return contents;
+}
+
+void UserTableModel::adoptContents(Contents contents)
+{
     rowsChanged();
     beginResetModel();
-    m_users.clear();
-    m_cache.clear();
-    m_rowById.clear();
-    m_users.reserve(users.size());
-    m_cache.reserve(users.size());
-    m_rowById.reserve(users.size());
-    for (const User& user : users) {
-        const auto existing = user.id.isEmpty() ? m_rowById.cend() : m_rowById.constFind(user.id);
-        if (existing != m_rowById.cend()) {
-            // A duplicate id keeps its first position and the latest values.
-            m_users[*existing] = user;
-            m_cache[*existing] = cacheFor(user);
-            continue;
-        }
-        if (!user.id.isEmpty())
-            m_rowById.insert(user.id, int(m_users.size()));
-        m_users.append(user);
-        m_cache.append(cacheFor(user));
+    m_users = std::move(contents.users);
+    m_folded = std::move(contents.folded);
+    m_rowById = std::move(contents.rowById);
+    Q_ASSERT(m_folded.size() == m_users.size());
+    if (contents.rankColumn >= 0 && contents.rankColumn < ColumnCount
+        && contents.rank.size() == size_t(m_users.size())) {
+        // Ranked for this very structure: the proxy's sort on reset compares integers.
+        m_rank[contents.rankColumn] = std::move(contents.rank);
+        m_rankStructure[contents.rankColumn] = m_structureVersion;
+        m_rankedRows[contents.rankColumn] = int(m_users.size());
     }
     endResetModel();
 }
 
-void UserTableModel::appendUsers(const UserList& users)
+void UserTableModel::appendPrepared(const PreparedUsers& users)
 {
+    Q_ASSERT(users.folded.size() == users.users.size());
     // Split the batch into rows that replace known ids and rows that are new.
-    UserList fresh;
+    QList<qsizetype> fresh;
     fresh.reserve(users.size());
     QHash<QString, qsizetype> freshIndex;
     int firstChanged = -1;
     int lastChanged = -1;
-    for (const User& user : users) {
+    for (qsizetype at = 0; at < users.size(); ++at) {
+        const User& user = users.users.at(at);
         if (!user.id.isEmpty()) {
-            if (const auto row = m_rowById.constFind(user.id); row != m_rowById.cend()) {
-                m_users[*row] = user;
-                m_cache[*row] = cacheFor(user);
-                firstChanged = firstChanged < 0 ? *row : std::min(firstChanged, *row);
-                lastChanged = std::max(lastChanged, *row);
+            if (const int row = m_rowById.find(user.id, m_users); row >= 0) {
+                m_users[row] = user;
+                m_folded[row] = users.folded.at(at);
+                firstChanged = firstChanged < 0 ? row : std::min(firstChanged, row);
+                lastChanged = std::max(lastChanged, row);
                 continue;
             }
-            if (const auto at = freshIndex.constFind(user.id); at != freshIndex.cend()) {
-                fresh[*at] = user;
+            if (const auto earlier = freshIndex.constFind(user.id); earlier != freshIndex.cend()) {
+                fresh[*earlier] = at; // the later values win, at the first position
                 continue;
             }
             freshIndex.insert(user.id, fresh.size());
         }
-        fresh.append(user);
+        fresh.append(at);
     }
 
     rowsChanged(/*appendOnly=*/firstChanged < 0);
@@ -233,11 +420,14 @@ void UserTableModel::appendUsers(const UserList& users)
         return;
     const int first = int(m_users.size());
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
-    for (const User& user : std::as_const(fresh)) {
+    m_users.reserve(m_users.size() + fresh.size());
+    m_folded.reserve(m_folded.size() + fresh.size());
+    for (const qsizetype at : std::as_const(fresh)) {
+        const User& user = users.users.at(at);
         if (!user.id.isEmpty())
             m_rowById.insert(user.id, int(m_users.size()));
         m_users.append(user);
-        m_cache.append(cacheFor(user));
+        m_folded.append(users.folded.at(at));
     }
     endInsertRows();
 }
@@ -246,7 +436,7 @@ void UserTableModel::upsertUser(const User& user)
 {
     const int row = rowOfId(user.id);
     if (row < 0) {
-        appendUsers({ user });
+        appendUsers(UserList { user });
         return;
     }
     replaceRow(row, user);
@@ -260,14 +450,10 @@ bool UserTableModel::removeUser(const QString& id)
 
     rowsChanged();
     beginRemoveRows({}, row, row);
+    m_rowById.remove(id, row);
+    m_rowById.rowRemoved(row);
     m_users.removeAt(row);
-    m_cache.removeAt(row);
-    m_rowById.remove(id);
-    // Every row after the removed one moved up by one.
-    for (auto it = m_rowById.begin(); it != m_rowById.end(); ++it) {
-        if (it.value() > row)
-            --it.value();
-    }
+    m_folded.removeAt(row);
     endRemoveRows();
     return true;
 }
@@ -276,13 +462,22 @@ int UserTableModel::rowOfId(const QString& id) const
 {
     if (id.isEmpty())
         return -1;
-    return m_rowById.value(id, -1);
+    return m_rowById.find(id, m_users);
 }
 
 const User& UserTableModel::userAt(int row) const
 {
     Q_ASSERT(row >= 0 && row < m_users.size());
     return m_users.at(row);
+}
+
+bool UserTableModel::searchTextContains(int row, const QString& foldedText) const
+{
+    // Both sides are case-folded, so a plain comparison is a case-insensitive one.
+    const FoldedUserTexts& folded = m_folded.at(row);
+    return folded.username.contains(foldedText, Qt::CaseSensitive)
+        || folded.name.contains(foldedText, Qt::CaseSensitive)
+        || folded.email.contains(foldedText, Qt::CaseSensitive);
 }
 
 bool UserTableModel::lessThan(int leftRow, int rightRow, int column) const
@@ -301,73 +496,17 @@ void UserTableModel::prepareSortKeys(int column) const
     const bool current = m_rankStructure[column] == m_structureVersion;
     if (current && m_rankedRows[column] == rows)
         return;
-    const auto less
-        = [this, column](int left, int right) { return compareRows(left, right, column) < 0; };
-
-    std::vector<int> order(rows);
-    if (current && m_rankedRows[column] > 0) {
-        // Rows were only appended since the last ranking: sort the new ones and merge them
-        // in, which costs one pass instead of a full sort while pages arrive.
-        const int ranked = m_rankedRows[column];
-        const std::vector<int>& rank = m_rank[column];
-        std::vector<int> old(ranked);
-        for (int row = 0; row < ranked; ++row)
-            old[rank[row]] = row;
-        std::vector<int> fresh(rows - ranked);
-        for (int row = ranked; row < rows; ++row)
-            fresh[row - ranked] = row;
-        std::sort(fresh.begin(), fresh.end(), less);
-        std::merge(old.cbegin(), old.cend(), fresh.cbegin(), fresh.cend(), order.begin(), less);
-    } else {
-        for (int row = 0; row < rows; ++row)
-            order[row] = row;
-        std::sort(order.begin(), order.end(), less);
-    }
-
-    std::vector<int>& rank = m_rank[column];
-    rank.assign(rows, 0);
-    for (int position = 0; position < rows; ++position)
-        rank[order[position]] = position;
+    RowOrder order(m_users, m_folded, m_reservedAdminUsername, m_foldedKindLabels);
+    m_rank[column] = order.rank(
+        column, current ? &m_rank[column] : nullptr, current ? m_rankedRows[column] : 0);
     m_rankStructure[column] = m_structureVersion;
     m_rankedRows[column] = rows;
 }
 
 int UserTableModel::compareRows(int leftRow, int rightRow, int column) const
 {
-    const User& left = m_users.at(leftRow);
-    const User& right = m_users.at(rightRow);
-    const RowCache& leftCache = m_cache.at(leftRow);
-    const RowCache& rightCache = m_cache.at(rightRow);
-
-    int order = 0;
-    switch (column) {
-    case UsernameColumn:
-        order = leftCache.foldedUsername.compare(rightCache.foldedUsername);
-        break;
-    case NameColumn:
-        order = leftCache.foldedName.compare(rightCache.foldedName);
-        break;
-    case EmailColumn:
-        order = leftCache.foldedEmail.compare(rightCache.foldedEmail);
-        break;
-    case KindColumn:
-        order = m_foldedKindLabels[kindIndex(leftCache.kind)].compare(
-            m_foldedKindLabels[kindIndex(rightCache.kind)]);
-        break;
-    case SuperuserColumn:
-        order = compareValues(left.isSuperuser, right.isSuperuser);
-        break;
-    case ActiveColumn:
-        order = compareValues(left.isActive, right.isActive);
-        break;
-    case MustChangePasswordColumn:
-        order = compareValues(left.passwordExpired, right.passwordExpired);
-        break;
-    }
-    // Equal keys fall back to the username so that a sorted view is stable across refreshes.
-    if (order == 0 && column != UsernameColumn)
-        order = leftCache.foldedUsername.compare(rightCache.foldedUsername);
-    return order;
+    return RowOrder(m_users, m_folded, m_reservedAdminUsername, m_foldedKindLabels)
+        .compare(leftRow, rightRow, column);
 }
 
 void UserTableModel::setReservedAdminUsername(const QString& username)
@@ -376,31 +515,16 @@ void UserTableModel::setReservedAdminUsername(const QString& username)
         return;
     m_reservedAdminUsername = username;
     rowsChanged();
-    for (qsizetype row = 0; row < m_users.size(); ++row)
-        m_cache[row].kind = m_users.at(row).kind(m_reservedAdminUsername);
     if (!m_users.isEmpty()) {
         Q_EMIT dataChanged(index(0, KindColumn), index(int(m_users.size()) - 1, KindColumn));
     }
-}
-
-UserTableModel::RowCache UserTableModel::cacheFor(const User& user) const
-{
-    RowCache cache;
-    cache.foldedUsername = user.username.toCaseFolded();
-    cache.foldedName = user.name.toCaseFolded();
-    cache.foldedEmail = user.email.toCaseFolded();
-    // A newline cannot be typed into the search field, so a match never spans two fields.
-    cache.searchText = cache.foldedUsername + QLatin1Char('\n') + cache.foldedName
-        + QLatin1Char('\n') + cache.foldedEmail;
-    cache.kind = user.kind(m_reservedAdminUsername);
-    return cache;
 }
 
 void UserTableModel::replaceRow(int row, const User& user)
 {
     rowsChanged();
     m_users[row] = user;
-    m_cache[row] = cacheFor(user);
+    m_folded[row] = FoldedUserTexts::of(user);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 

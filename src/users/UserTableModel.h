@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PreparedUsers.h"
 #include "User.h"
 
 #include <QAbstractTableModel>
@@ -38,6 +39,9 @@ public:
 
     explicit UserTableModel(QObject* parent = nullptr);
 
+    // Without the base class's virtual row and column counts: the proxy asks for an index at
+    // every comparison while it sorts 100,000 rows.
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -45,12 +49,47 @@ public:
         int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
 
+    // Which row holds an id. Keyed by the id's hash, so that growing it never reads the
+    // strings again (a QHash of 65,536 strings takes tens of milliseconds to grow, a pause
+    // the window would show); ids whose hashes collide go to a second, ordinary hash.
+    class IdIndex
+    {
+    public:
+        void reserve(qsizetype rows) { m_byHash.reserve(rows); }
+        void insert(const QString& id, int row);
+        int find(const QString& id, const UserList& users) const; // -1 when absent
+        void remove(const QString& id, int row);
+        // After the row `removedRow` was removed: every later row moves up by one.
+        void rowRemoved(int removedRow);
+
+    private:
+        QHash<size_t, int> m_byHash;
+        QHash<QString, int> m_collided;
+    };
+
+    // Everything the model holds, built in one piece by buildContents() on any thread (it
+    // costs about a second per million rows) and swapped in by adoptContents() in one reset.
+    struct Contents
+    {
+        UserList users;
+        QList<FoldedUserTexts> folded;
+        IdIndex rowById;
+        int rankColumn = -1;
+        std::vector<int> rank; // by rankColumn, as prepareSortKeys() ranks
+    };
+    // Pages in order; a duplicate id keeps its first position and its latest values. Ranks
+    // the rows by `sortColumn` too (none when it is -1), as the model would.
+    static Contents buildContents(QList<PreparedUsers> pages, int sortColumn,
+        const QString& reservedAdminUsername = User::defaultReservedAdminUsername());
+    void adoptContents(Contents contents);
+
     // One model reset.
     void clear();
     void resetUsers(const UserList& users);
     // One row insertion for the whole batch. A user whose id is already present replaces
     // that row instead (offset paging can deliver an account twice while others change it).
-    void appendUsers(const UserList& users);
+    void appendPrepared(const PreparedUsers& users);
+    void appendUsers(const UserList& users) { appendPrepared(PreparedUsers::prepare(users)); }
     // Replaces the row with the same id, or appends it.
     void upsertUser(const User& user);
     bool removeUser(const QString& id);
@@ -60,8 +99,8 @@ public:
     const UserList& users() const { return m_users; }
 
     // Direct access for UserFilterModel, which filters and sorts 100,000 rows without
-    // building a QVariant per row.
-    const QString& searchTextAt(int row) const { return m_cache.at(row).searchText; }
+    // building a QVariant per row. `foldedText` must be case-folded already.
+    bool searchTextContains(int row, const QString& foldedText) const;
     bool lessThan(int leftRow, int rightRow, int column) const;
     // Ranks every row by `column` (ties broken by username) so that lessThan() on that
     // column compares two integers until the rows change. Worth it before sorting every row
@@ -72,18 +111,6 @@ public:
     QString reservedAdminUsername() const { return m_reservedAdminUsername; }
 
 private:
-    // Derived from a User once, when it arrives, so that data() and the filter never
-    // case-fold or concatenate on the hot path.
-    struct RowCache
-    {
-        QString searchText;
-        QString foldedUsername;
-        QString foldedName;
-        QString foldedEmail;
-        AccountKind kind = AccountKind::Local;
-    };
-
-    RowCache cacheFor(const User& user) const;
     void replaceRow(int row, const User& user);
     int compareRows(int leftRow, int rightRow, int column) const;
     // Any change but a pure append also invalidates the ranks; after an append they extend.
@@ -94,8 +121,8 @@ private:
     }
 
     UserList m_users;
-    QList<RowCache> m_cache; // parallel to m_users
-    QHash<QString, int> m_rowById;
+    QList<FoldedUserTexts> m_folded; // parallel to m_users
+    IdIndex m_rowById;
     QString m_reservedAdminUsername = User::defaultReservedAdminUsername();
     QString m_yes;
     QString m_no;

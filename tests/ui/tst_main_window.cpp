@@ -2,6 +2,7 @@
 // sees after signing in.
 
 #include "MainWindow.h"
+#include "controlplane/ApiClient.h"
 #include "session/Session.h"
 #include "support/SandboxFixture.h"
 #include "users/UserFilterModel.h"
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void searchNarrowsRows();
     void searchIsCaseInsensitiveAcrossColumns();
     void sortingSurvivesRefresh();
+    void refreshWhileTheLastOneIsPutInOrder();
     void failedRefreshKeepsPreviousList();
 
 private:
@@ -181,6 +183,50 @@ void TestMainWindow::sortingSurvivesRefresh()
     QCOMPARE(window.filterModel()->rowCount(), m_expectedRows);
     QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(UserTableModel::EmailColumn));
     QVERIFY(isSortedByEmailDescending());
+}
+
+// F5 pressed again just as a refresh's pages are all in, while that list is being put in
+// order on a worker thread: the window waits for the newer list and says "loaded" once.
+void TestMainWindow::refreshWhileTheLastOneIsPutInOrder()
+{
+    using zenml::controlplane::UserListJob;
+    MainWindow window(m_session.get());
+    window.show();
+    loadInto(window);
+
+    const auto runningJob = [this]() -> UserListJob* {
+        for (UserListJob* job : m_session->client()->findChildren<UserListJob*>()) {
+            if (!job->isFinished())
+                return job;
+        }
+        return nullptr;
+    };
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    UserListJob* first = runningJob();
+    QVERIFY(first);
+    bool secondFinished = false;
+    // Connected after the window's own handler: the first list is then being put in order.
+    connect(first, &UserListJob::finished, this, [&] {
+        QVERIFY(window.isLoading());
+        window.refresh();
+        UserListJob* second = runningJob();
+        QVERIFY(second);
+        connect(second, &UserListJob::finished, this, [&] { secondFinished = true; });
+    });
+    bool secondDoneAtLoaded = false;
+    connect(&window, &MainWindow::loadFinished, this, [&] { secondDoneAtLoaded = secondFinished; });
+
+    QVERIFY(loaded.wait(15000));
+    QVERIFY2(secondDoneAtLoaded,
+        qPrintable(QStringLiteral("the first refresh's list was shown as the newer one's (%1: %2)")
+                       .arg(loaded.first().first().toBool())
+                       .arg(window.noticeText())));
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QVERIFY(!window.isLoading());
+    QCOMPARE(window.userModel()->rowCount(), m_expectedRows);
+    QTest::qWait(200);
+    QCOMPARE(loaded.size(), 1);
 }
 
 // Runs last: it stops the sandbox. The server going away in the middle of the work must not

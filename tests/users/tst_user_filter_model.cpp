@@ -3,6 +3,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void sort_data();
     void sort();
     void sortIsNotCaseSensitive();
+    void contentsBuiltAwaySortAlike_data();
+    void contentsBuiltAwaySortAlike();
     void hundredThousandRows();
 
 private:
@@ -189,6 +192,63 @@ void TestUserFilterModel::sortIsNotCaseSensitive()
     // Dynamic sorting places a new row at once.
     m_users->appendUsers({ makeUser("e", "delta", "", "") });
     QCOMPARE(visibleUsernames(), (QStringList { "Alpha", "ALPHA2", "beta", "delta", "Gamma" }));
+}
+
+void TestUserFilterModel::contentsBuiltAwaySortAlike_data()
+{
+    QTest::addColumn<int>("column");
+    for (int column = 0; column < UserTableModel::ColumnCount; ++column)
+        QTest::addRow("column %d", column) << column;
+}
+
+// A refresh builds the rows and their ranks on a worker thread (buildContents) and swaps them
+// in: the window must then show the same rows in the same order as a model filled directly.
+void TestUserFilterModel::contentsBuiltAwaySortAlike()
+{
+    QFETCH(int, column);
+    UserList firstPage = sampleUsers();
+    UserList secondPage;
+    for (int i = 0; i < 40; ++i) {
+        // Ties on every column but the username, mixed case, and kinds.
+        secondPage << makeUser(QStringLiteral("x%1").arg(i),
+            (i % 2 ? QStringLiteral("User%1") : QStringLiteral("user%1")).arg(39 - i),
+            QStringLiteral("Same Name"), QStringLiteral("Same@Example.com"), i % 3 == 0, i % 4 != 0,
+            i % 5 == 0, i % 7 == 0);
+    }
+    // Offset paging can deliver an account twice: the later values win, in the first place.
+    User carolAgain = firstPage.first();
+    carolAgain.name = QStringLiteral("Carol Again");
+    secondPage << carolAgain;
+
+    UserTableModel direct;
+    UserFilterModel directView;
+    directView.setSourceModel(&direct);
+    directView.sort(column);
+    direct.resetUsers(firstPage + secondPage);
+
+    UserTableModel adopted;
+    UserFilterModel adoptedView;
+    adoptedView.setSourceModel(&adopted);
+    adoptedView.sort(column);
+    QSignalSpy resets(&adopted, &QAbstractItemModel::modelReset);
+    adopted.adoptContents(
+        UserTableModel::buildContents({ zenml::users::PreparedUsers::prepare(firstPage),
+                                          zenml::users::PreparedUsers::prepare(secondPage) },
+            column));
+    QCOMPARE(resets.size(), 1);
+
+    QCOMPARE(adopted.rowCount(), firstPage.size() + secondPage.size() - 1);
+    QCOMPARE(adopted.users(), direct.users());
+    QCOMPARE(
+        adopted.userAt(adopted.rowOfId(QStringLiteral("1"))).name, QStringLiteral("Carol Again"));
+    QCOMPARE(adopted.rowOfId(QStringLiteral("1")), 0);
+    const auto order = [](const UserFilterModel& view) {
+        QStringList ids;
+        for (int row = 0; row < view.rowCount(); ++row)
+            ids << view.index(row, 0).data(UserTableModel::UserIdRole).toString();
+        return ids;
+    };
+    QCOMPARE(order(adoptedView), order(directView));
 }
 
 void TestUserFilterModel::hundredThousandRows()

@@ -10,6 +10,9 @@ UserFilterModel::UserFilterModel(QObject* parent)
     setSortRole(UserTableModel::SortRole);
     setFilterRole(UserTableModel::SearchTextRole);
     setDynamicSortFilter(true);
+    // Kept in a flag: lessThan() runs millions of times per sort of 100,000 rows.
+    connect(this, &QSortFilterProxyModel::sortRoleChanged, this,
+        [this](int role) { m_sortRoleIsRanked = role == UserTableModel::SortRole; });
 }
 
 void UserFilterModel::setSourceModel(QAbstractItemModel* sourceModel)
@@ -57,12 +60,12 @@ void UserFilterModel::setSourceModel(QAbstractItemModel* sourceModel)
 
 bool UserFilterModel::sortsOnRanks() const
 {
-    return m_users && sortColumn() >= 0 && sortRole() == UserTableModel::SortRole;
+    return m_users && sortColumn() >= 0 && m_sortRoleIsRanked;
 }
 
 void UserFilterModel::sort(int column, Qt::SortOrder order)
 {
-    if (m_users && column >= 0 && sortRole() == UserTableModel::SortRole)
+    if (m_users && column >= 0 && m_sortRoleIsRanked)
         m_users->prepareSortKeys(column);
     QSortFilterProxyModel::sort(column, order);
 }
@@ -97,7 +100,7 @@ bool UserFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
 
 bool UserFilterModel::lessThan(const QModelIndex& sourceLeft, const QModelIndex& sourceRight) const
 {
-    if (m_users && sortRole() == UserTableModel::SortRole)
+    if (m_users && m_sortRoleIsRanked)
         return m_users->lessThan(sourceLeft.row(), sourceRight.row(), sourceLeft.column());
     return QSortFilterProxyModel::lessThan(sourceLeft, sourceRight);
 }

@@ -35,6 +35,7 @@ private:
     const UserTableModel* m_users = nullptr;
     QList<QMetaObject::Connection> m_sourceConnections;
     bool m_sortAfterInsert = false;
+    bool m_sortRoleIsRanked = true; // sortRole() is UserTableModel::SortRole
 };
 
 } // namespace zenml::users

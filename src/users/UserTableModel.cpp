@@ -480,14 +480,6 @@ bool UserTableModel::searchTextContains(int row, const QString& foldedText) cons
         || folded.email.contains(foldedText, Qt::CaseSensitive);
 }
 
-bool UserTableModel::lessThan(int leftRow, int rightRow, int column) const
-{
-    if (column >= 0 && column < ColumnCount && m_rankStructure[column] == m_structureVersion
-        && m_rankedRows[column] == m_users.size())
-        return m_rank[column][leftRow] < m_rank[column][rightRow];
-    return compareRows(leftRow, rightRow, column) < 0;
-}
-
 void UserTableModel::prepareSortKeys(int column) const
 {
     if (column < 0 || column >= ColumnCount)

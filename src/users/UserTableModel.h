@@ -101,7 +101,13 @@ public:
     // Direct access for UserFilterModel, which filters and sorts 100,000 rows without
     // building a QVariant per row. `foldedText` must be case-folded already.
     bool searchTextContains(int row, const QString& foldedText) const;
-    bool lessThan(int leftRow, int rightRow, int column) const;
+    bool lessThan(int leftRow, int rightRow, int column) const
+    {
+        // Inline: a sort of 100,000 rows asks this nearly two million times.
+        if (ranksCurrent(column))
+            return m_rank[column][size_t(leftRow)] < m_rank[column][size_t(rightRow)];
+        return compareRows(leftRow, rightRow, column) < 0;
+    }
     // Ranks every row by `column` (ties broken by username) so that lessThan() on that
     // column compares two integers until the rows change. Worth it before sorting every row
     // (a sort or a filter change); not while pages are appended one by one.
@@ -111,6 +117,11 @@ public:
     QString reservedAdminUsername() const { return m_reservedAdminUsername; }
 
 private:
+    bool ranksCurrent(int column) const
+    {
+        return column >= 0 && column < ColumnCount && m_rankStructure[column] == m_structureVersion
+            && m_rankedRows[column] == m_users.size();
+    }
     void replaceRow(int row, const User& user);
     int compareRows(int leftRow, int rightRow, int column) const;
     // Any change but a pure append also invalidates the ranks; after an append they extend.

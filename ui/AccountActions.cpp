@@ -109,8 +109,15 @@ UserList AccountActions::selectedUsers() const
 
 users::AccountRules AccountActions::rules() const
 {
+    // The rules outlive this call in the dialogs; the model outlives the dialogs only as
+    // long as the window does, hence the guard.
+    const QPointer<const users::UserTableModel> model(m_model);
     return users::AccountRules(
-        m_session->currentUser(), m_model->users(), m_session->reservedAdminUsername());
+        m_session->currentUser(), m_model->superusers(),
+        [model](const QString& username, const QString& exceptId) -> std::optional<User> {
+            return model ? model->userWithUsername(username, exceptId) : std::nullopt;
+        },
+        m_session->reservedAdminUsername());
 }
 
 QString AccountActions::readOnlyReason() const

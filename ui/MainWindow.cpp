@@ -200,7 +200,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::onPagePrepared(const users::PreparedUsers& page)
 {
-    m_pendingPages.append(page);
+    m_pendingPages.append({ {}, page.rows }); // the rows only: the Users are twice as large
     if (!m_appendLive)
         return;
     // The first page shows at once; later ones gather for a while.
@@ -222,12 +222,9 @@ void MainWindow::appendPendingPages()
         qsizetype rows = 0;
         for (const users::PreparedUsers& page : std::as_const(m_pendingPages))
             rows += page.size();
-        batch.users.reserve(rows);
-        batch.folded.reserve(rows);
-        for (const users::PreparedUsers& page : std::as_const(m_pendingPages)) {
-            batch.users += page.users;
-            batch.folded += page.folded;
-        }
+        batch.rows.reserve(rows);
+        for (const users::PreparedUsers& page : std::as_const(m_pendingPages))
+            batch.rows += page.rows;
     }
     m_pendingPages.clear();
     m_model->appendPrepared(batch);

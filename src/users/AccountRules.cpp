@@ -140,7 +140,7 @@ Verdict validateUsername(const QString& username)
     return Verdict::allow();
 }
 
-bool sameUsername(const QString& a, const QString& b)
+bool sameUsername(QStringView a, QStringView b)
 {
     return a.compare(b, Qt::CaseInsensitive) == 0;
 }
@@ -156,11 +156,23 @@ const User* usernameTakenBy(const UserList& all, const QString& username, const 
 
 AccountRules::AccountRules(
     const User& signedIn, const UserList& all, const QString& reservedAdminUsername)
+    : AccountRules(
+        signedIn, all,
+        [all](const QString& username, const QString& exceptId) -> std::optional<User> {
+            if (const User* other = usernameTakenBy(all, username, exceptId))
+                return *other;
+            return std::nullopt;
+        },
+        reservedAdminUsername)
+{ }
+
+AccountRules::AccountRules(const User& signedIn, const UserList& superusers,
+    UsernameLookup findUsername, const QString& reservedAdminUsername)
     : m_signedIn(signedIn)
-    , m_all(all)
+    , m_findUsername(std::move(findUsername))
     , m_reservedAdmin(reservedAdminUsername)
 {
-    for (const User& user : all) {
+    for (const User& user : superusers) {
         if (!user.isSuperuser || isReservedAdmin(user))
             continue;
         m_superuserIds.insert(identityOf(user));
@@ -202,7 +214,7 @@ Verdict AccountRules::canCreate(const QString& username) const
     if (sameUsername(username, m_reservedAdmin)) {
         return Verdict::refuse(tr("“%1” is the reserved admin account's username.").arg(username));
     }
-    if (const User* other = usernameTakenBy(m_all, username)) {
+    if (const std::optional<User> other = m_findUsername(username, {})) {
         return Verdict::refuse(
             tr("The username “%1” is taken by the account %2 (usernames ignore case).")
                 .arg(username, nameOf(*other)));
@@ -405,7 +417,7 @@ Verdict AccountRules::canChangeUsername(const User& target, const QString& newUs
         return Verdict::refuse(
             tr("“%1” is the reserved admin account's username.").arg(newUsername));
     }
-    if (const User* other = usernameTakenBy(m_all, newUsername, target.id)) {
+    if (const std::optional<User> other = m_findUsername(newUsername, target.id)) {
         return Verdict::refuse(
             tr("The username “%1” is taken by the account %2 (usernames ignore case).")
                 .arg(newUsername, nameOf(*other)));

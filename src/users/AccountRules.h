@@ -6,6 +6,9 @@
 #include <QSet>
 #include <QString>
 
+#include <functional>
+#include <optional>
+
 namespace zenml::users {
 
 // The answer of an account rule: allowed, or refused with a sentence a person can read
@@ -31,7 +34,7 @@ inline constexpr int maxUsernameLength = 255;
 
 // Whether two usernames name the same account as the control plane sees it: usernames are
 // unique regardless of case, so "Fenhl" and "fenhl" are the same name.
-bool sameUsername(const QString& a, const QString& b);
+bool sameUsername(QStringView a, QStringView b);
 
 // The account in `all` other than the one with id `exceptId` whose username is the same as
 // `username` (see sameUsername), or nullptr. Passing the renamed account's id makes a
@@ -54,6 +57,12 @@ class AccountRules final
 public:
     AccountRules(const User& signedIn, const UserList& all,
         const QString& reservedAdminUsername = User::defaultReservedAdminUsername());
+    // For a list too large to copy into Users (the window's table): its super-users, and a
+    // lookup of a username among every account, as usernameTakenBy() answers it.
+    using UsernameLookup
+        = std::function<std::optional<User>(const QString& username, const QString& exceptId)>;
+    AccountRules(const User& signedIn, const UserList& superusers, UsernameLookup findUsername,
+        const QString& reservedAdminUsername);
 
     // Whether the signed-in account may change anything at all; when not, the table is
     // read-only and the reason says why. Every other check asks this first.
@@ -97,7 +106,7 @@ private:
     Verdict canRemoveSuperusers(const UserList& targets, Removal removal) const;
 
     User m_signedIn;
-    UserList m_all;
+    UsernameLookup m_findUsername;
     QString m_reservedAdmin;
     // Ids only: super-users are few even among 100,000 rows, so multi-select checks are
     // a set lookup per selected row.

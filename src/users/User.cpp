@@ -19,7 +19,8 @@ QString accountKindLabel(AccountKind kind)
     return {};
 }
 
-AccountKind User::kind(const QString& reservedAdminUsername) const
+AccountKind accountKindOf(
+    QStringView username, bool isServiceAccount, bool isSso, const QString& reservedAdminUsername)
 {
     // The reserved admin wins over every flag: the control plane protects it by name.
     if (!reservedAdminUsername.isEmpty()
@@ -28,9 +29,14 @@ AccountKind User::kind(const QString& reservedAdminUsername) const
     }
     if (isServiceAccount)
         return AccountKind::ServiceAccount;
-    if (isSso())
+    if (isSso)
         return AccountKind::Sso;
     return AccountKind::Local;
+}
+
+AccountKind User::kind(const QString& reservedAdminUsername) const
+{
+    return accountKindOf(username, isServiceAccount, isSso(), reservedAdminUsername);
 }
 
 } // namespace zenml::users

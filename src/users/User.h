@@ -17,6 +17,10 @@ enum class AccountKind
 
 QString accountKindLabel(AccountKind kind);
 
+// The kind of an account from what decides it (see User::kind).
+AccountKind accountKindOf(
+    QStringView username, bool isServiceAccount, bool isSso, const QString& reservedAdminUsername);
+
 // One user account as the control plane last reported it. The server is the source of
 // truth: a User is only ever built from a server answer, never from what a dialog typed.
 struct User

@@ -1,5 +1,7 @@
 #include "UserTableModel.h"
 
+#include "AccountRules.h"
+
 #include <algorithm>
 
 namespace zenml::users {
@@ -23,49 +25,46 @@ constexpr AccountKind kAllKinds[] = { AccountKind::Local, AccountKind::Sso,
 class RowOrder
 {
 public:
-    RowOrder(const UserList& users, const QList<FoldedUserTexts>& folded,
-        const QString& reservedAdminUsername, const QString* foldedKindLabels)
-        : m_users(users)
-        , m_folded(folded)
+    RowOrder(const QList<UserRow>& rows, const QString& reservedAdminUsername,
+        const QString* foldedKindLabels)
+        : m_rows(rows)
         , m_reservedAdmin(reservedAdminUsername)
         , m_kindLabels(foldedKindLabels)
     { }
 
     int compare(int leftRow, int rightRow, int column) const
     {
-        const User& left = m_users.at(leftRow);
-        const User& right = m_users.at(rightRow);
-        const FoldedUserTexts& leftTexts = m_folded.at(leftRow);
-        const FoldedUserTexts& rightTexts = m_folded.at(rightRow);
+        const UserRow& left = m_rows.at(leftRow);
+        const UserRow& right = m_rows.at(rightRow);
 
         int order = 0;
         switch (column) {
         case UserTableModel::UsernameColumn:
-            order = leftTexts.username.compare(rightTexts.username);
+            order = left.foldedUsername().compare(right.foldedUsername());
             break;
         case UserTableModel::NameColumn:
-            order = leftTexts.name.compare(rightTexts.name);
+            order = left.foldedName().compare(right.foldedName());
             break;
         case UserTableModel::EmailColumn:
-            order = leftTexts.email.compare(rightTexts.email);
+            order = left.foldedEmail().compare(right.foldedEmail());
             break;
         case UserTableModel::KindColumn:
             order = m_kindLabels[kindOf(leftRow)].compare(m_kindLabels[kindOf(rightRow)]);
             break;
         case UserTableModel::SuperuserColumn:
-            order = compareValues(left.isSuperuser, right.isSuperuser);
+            order = compareValues(left.isSuperuser(), right.isSuperuser());
             break;
         case UserTableModel::ActiveColumn:
-            order = compareValues(left.isActive, right.isActive);
+            order = compareValues(left.isActive(), right.isActive());
             break;
         case UserTableModel::MustChangePasswordColumn:
-            order = compareValues(left.passwordExpired, right.passwordExpired);
+            order = compareValues(left.passwordExpired(), right.passwordExpired());
             break;
         }
         // Equal keys fall back to the username so that a sorted view is stable across
         // refreshes.
         if (order == 0 && column != UserTableModel::UsernameColumn)
-            order = leftTexts.username.compare(rightTexts.username);
+            order = left.foldedUsername().compare(right.foldedUsername());
         return order;
     }
 
@@ -74,11 +73,11 @@ public:
     // sorted and then merged in: one pass instead of a full sort while pages arrive.
     std::vector<int> rank(int column, const std::vector<int>* previous, int rankedRows)
     {
-        const int rows = int(m_users.size());
+        const int rows = int(m_rows.size());
         if (column == UserTableModel::KindColumn) {
             m_kinds.resize(rows);
             for (int row = 0; row < rows; ++row)
-                m_kinds[row] = quint8(kindIndex(m_users.at(row).kind(m_reservedAdmin)));
+                m_kinds[row] = quint8(kindIndex(m_rows.at(row).kind(m_reservedAdmin)));
         }
         const auto less
             = [this, column](int left, int right) { return compare(left, right, column) < 0; };
@@ -106,11 +105,10 @@ public:
 private:
     int kindOf(int row) const
     {
-        return m_kinds.empty() ? kindIndex(m_users.at(row).kind(m_reservedAdmin)) : m_kinds[row];
+        return m_kinds.empty() ? kindIndex(m_rows.at(row).kind(m_reservedAdmin)) : m_kinds[row];
     }
 
-    const UserList& m_users;
-    const QList<FoldedUserTexts>& m_folded;
+    const QList<UserRow>& m_rows;
     const QString& m_reservedAdmin;
     const QString* m_kindLabels;
     std::vector<quint8> m_kinds; // while ranking by kind
@@ -124,32 +122,32 @@ void foldedKindLabels(QString (&labels)[4])
 
 } // namespace
 
-void UserTableModel::IdIndex::insert(const QString& id, int row)
+void UserTableModel::IdIndex::insert(QStringView id, int row)
 {
     const size_t key = qHash(id);
     if (m_byHash.contains(key))
-        m_collided.insert(id, row);
+        m_collided.insert(id.toString(), row);
     else
         m_byHash.insert(key, row);
 }
 
-int UserTableModel::IdIndex::find(const QString& id, const UserList& users) const
+int UserTableModel::IdIndex::find(QStringView id, const QList<UserRow>& rows) const
 {
     const auto it = m_byHash.constFind(qHash(id));
-    if (it == m_byHash.cend())
-        return m_collided.value(id, -1);
-    if (users.at(*it).id == id)
+    if (it != m_byHash.cend() && rows.at(*it).id() == id)
         return *it;
-    return m_collided.value(id, -1);
+    if (m_collided.isEmpty())
+        return -1;
+    return m_collided.value(id.toString(), -1);
 }
 
-void UserTableModel::IdIndex::remove(const QString& id, int row)
+void UserTableModel::IdIndex::remove(QStringView id, int row)
 {
     const auto it = m_byHash.find(qHash(id));
     if (it != m_byHash.end() && *it == row)
         m_byHash.erase(it);
     else
-        m_collided.remove(id);
+        m_collided.remove(id.toString());
 }
 
 void UserTableModel::IdIndex::rowRemoved(int removedRow)
@@ -176,14 +174,14 @@ UserTableModel::UserTableModel(QObject* parent)
 
 QModelIndex UserTableModel::index(int row, int column, const QModelIndex& parent) const
 {
-    if (parent.isValid() || row < 0 || row >= m_users.size() || column < 0 || column >= ColumnCount)
+    if (parent.isValid() || row < 0 || row >= m_rows.size() || column < 0 || column >= ColumnCount)
         return {};
     return createIndex(row, column);
 }
 
 int UserTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_users.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int UserTableModel::columnCount(const QModelIndex& parent) const
@@ -197,55 +195,54 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         return {};
 
     const int row = index.row();
-    const User& user = m_users.at(row);
-    const FoldedUserTexts& folded = m_folded.at(row);
+    const UserRow& user = m_rows.at(row);
 
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case UsernameColumn:
-            return user.username;
+            return user.username().toString();
         case NameColumn:
-            return user.name;
+            return user.name().toString();
         case EmailColumn:
-            return user.email;
+            return user.email().toString();
         case KindColumn:
             return m_kindLabels[kindIndex(user.kind(m_reservedAdminUsername))];
         case SuperuserColumn:
-            return user.isSuperuser ? m_yes : QString();
+            return user.isSuperuser() ? m_yes : QString();
         case ActiveColumn:
-            return user.isActive ? m_yes : m_no;
+            return user.isActive() ? m_yes : m_no;
         case MustChangePasswordColumn:
-            return user.passwordExpired ? m_yes : QString();
+            return user.passwordExpired() ? m_yes : QString();
         }
         break;
 
     case SortRole:
         switch (index.column()) {
         case UsernameColumn:
-            return folded.username;
+            return user.foldedUsername().toString();
         case NameColumn:
-            return folded.name;
+            return user.foldedName().toString();
         case EmailColumn:
-            return folded.email;
+            return user.foldedEmail().toString();
         case KindColumn:
             return m_foldedKindLabels[kindIndex(user.kind(m_reservedAdminUsername))];
         case SuperuserColumn:
-            return int(user.isSuperuser);
+            return int(user.isSuperuser());
         case ActiveColumn:
-            return int(user.isActive);
+            return int(user.isActive());
         case MustChangePasswordColumn:
-            return int(user.passwordExpired);
+            return int(user.passwordExpired());
         }
         break;
 
     case UserIdRole:
-        return user.id;
+        return user.id().toString();
 
     case SearchTextRole:
         // A newline cannot be typed into the search field, so a match never spans two fields.
-        return QString(
-            folded.username + QLatin1Char('\n') + folded.name + QLatin1Char('\n') + folded.email);
+        return QString(user.foldedUsername() % QLatin1Char('\n') % user.foldedName()
+            % QLatin1Char('\n') % user.foldedEmail());
 
     case Qt::TextAlignmentRole:
         if (index.column() >= SuperuserColumn)
@@ -255,15 +252,15 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         switch (index.column()) {
         case UsernameColumn:
-            return tr("Account id: %1").arg(user.id);
+            return tr("Account id: %1").arg(user.id());
         case KindColumn:
             switch (user.kind(m_reservedAdminUsername)) {
             case AccountKind::Local:
                 return tr("Signs in with a username and password kept by the control plane.");
             case AccountKind::Sso:
                 return tr("Signs in through single sign-on (%1); it has no local password.")
-                    .arg(user.oauthProvider.isEmpty() ? tr("provider not named")
-                                                      : user.oauthProvider);
+                    .arg(user.oauthProvider().isEmpty() ? tr("provider not named")
+                                                        : user.oauthProvider().toString());
             case AccountKind::ServiceAccount:
                 return tr("A service account used by programs through API keys.");
             case AccountKind::ReservedAdmin:
@@ -272,11 +269,11 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
             }
             break;
         case ActiveColumn:
-            if (!user.isActive)
+            if (!user.isActive())
                 return tr("This account is deactivated and cannot sign in.");
             break;
         case MustChangePasswordColumn:
-            if (user.passwordExpired)
+            if (user.passwordExpired())
                 return tr("The user must choose a new password at the next sign-in.");
             break;
         }
@@ -333,25 +330,20 @@ UserTableModel::Contents UserTableModel::buildContents(
     qsizetype rows = 0;
     for (const PreparedUsers& page : std::as_const(pages))
         rows += page.size();
-    contents.users.reserve(rows);
-    contents.folded.reserve(rows);
+    contents.rows.reserve(rows);
     contents.rowById.reserve(rows);
     for (PreparedUsers& page : pages) {
-        for (qsizetype at = 0; at < page.size(); ++at) {
-            User& user = page.users[at];
-            FoldedUserTexts& folded = page.folded[at];
-            if (!user.id.isEmpty()) {
-                const int existing = contents.rowById.find(user.id, contents.users);
+        for (UserRow& row : page.rows) {
+            if (!row.id().isEmpty()) {
+                const int existing = contents.rowById.find(row.id(), contents.rows);
                 if (existing >= 0) {
                     // A duplicate id keeps its first position and the latest values.
-                    contents.users[existing] = std::move(user);
-                    contents.folded[existing] = std::move(folded);
+                    contents.rows[existing] = std::move(row);
                     continue;
                 }
-                contents.rowById.insert(user.id, int(contents.users.size()));
+                contents.rowById.insert(row.id(), int(contents.rows.size()));
             }
-            contents.users.append(std::move(user));
-            contents.folded.append(std::move(folded));
+            contents.rows.append(std::move(row));
         }
         page = {}; // the pages' memory goes as the rows are taken
     }
@@ -359,7 +351,7 @@ UserTableModel::Contents UserTableModel::buildContents(
     if (sortColumn >= 0 && sortColumn < ColumnCount) {
         QString kindLabels[4];
         foldedKindLabels(kindLabels);
-        RowOrder order(contents.users, contents.folded, reservedAdminUsername, kindLabels);
+        RowOrder order(contents.rows, reservedAdminUsername, kindLabels);
         contents.rank = order.rank(sortColumn, nullptr, 0);
         contents.rankColumn = sortColumn;
     }
@@ -370,44 +362,41 @@ void UserTableModel::adoptContents(Contents contents)
 {
     rowsChanged();
     beginResetModel();
-    m_users = std::move(contents.users);
-    m_folded = std::move(contents.folded);
+    m_rows = std::move(contents.rows);
     m_rowById = std::move(contents.rowById);
-    Q_ASSERT(m_folded.size() == m_users.size());
     if (contents.rankColumn >= 0 && contents.rankColumn < ColumnCount
-        && contents.rank.size() == size_t(m_users.size())) {
+        && contents.rank.size() == size_t(m_rows.size())) {
         // Ranked for this very structure: the proxy's sort on reset compares integers.
         m_rank[contents.rankColumn] = std::move(contents.rank);
         m_rankStructure[contents.rankColumn] = m_structureVersion;
-        m_rankedRows[contents.rankColumn] = int(m_users.size());
+        m_rankedRows[contents.rankColumn] = int(m_rows.size());
     }
     endResetModel();
 }
 
 void UserTableModel::appendPrepared(const PreparedUsers& users)
 {
-    Q_ASSERT(users.folded.size() == users.users.size());
     // Split the batch into rows that replace known ids and rows that are new.
     QList<qsizetype> fresh;
     fresh.reserve(users.size());
-    QHash<QString, qsizetype> freshIndex;
+    QHash<QStringView, qsizetype> freshIndex;
     int firstChanged = -1;
     int lastChanged = -1;
     for (qsizetype at = 0; at < users.size(); ++at) {
-        const User& user = users.users.at(at);
-        if (!user.id.isEmpty()) {
-            if (const int row = m_rowById.find(user.id, m_users); row >= 0) {
-                m_users[row] = user;
-                m_folded[row] = users.folded.at(at);
+        const UserRow& user = users.rows.at(at);
+        if (!user.id().isEmpty()) {
+            if (const int row = m_rowById.find(user.id(), m_rows); row >= 0) {
+                m_rows[row] = user;
                 firstChanged = firstChanged < 0 ? row : std::min(firstChanged, row);
                 lastChanged = std::max(lastChanged, row);
                 continue;
             }
-            if (const auto earlier = freshIndex.constFind(user.id); earlier != freshIndex.cend()) {
+            if (const auto earlier = freshIndex.constFind(user.id());
+                earlier != freshIndex.cend()) {
                 fresh[*earlier] = at; // the later values win, at the first position
                 continue;
             }
-            freshIndex.insert(user.id, fresh.size());
+            freshIndex.insert(user.id(), fresh.size());
         }
         fresh.append(at);
     }
@@ -418,16 +407,14 @@ void UserTableModel::appendPrepared(const PreparedUsers& users)
 
     if (fresh.isEmpty())
         return;
-    const int first = int(m_users.size());
+    const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
-    m_users.reserve(m_users.size() + fresh.size());
-    m_folded.reserve(m_folded.size() + fresh.size());
+    m_rows.reserve(m_rows.size() + fresh.size());
     for (const qsizetype at : std::as_const(fresh)) {
-        const User& user = users.users.at(at);
-        if (!user.id.isEmpty())
-            m_rowById.insert(user.id, int(m_users.size()));
-        m_users.append(user);
-        m_folded.append(users.folded.at(at));
+        const UserRow& user = users.rows.at(at);
+        if (!user.id().isEmpty())
+            m_rowById.insert(user.id(), int(m_rows.size()));
+        m_rows.append(user);
     }
     endInsertRows();
 }
@@ -452,8 +439,7 @@ bool UserTableModel::removeUser(const QString& id)
     beginRemoveRows({}, row, row);
     m_rowById.remove(id, row);
     m_rowById.rowRemoved(row);
-    m_users.removeAt(row);
-    m_folded.removeAt(row);
+    m_rows.removeAt(row);
     endRemoveRows();
     return true;
 }
@@ -462,33 +448,62 @@ int UserTableModel::rowOfId(const QString& id) const
 {
     if (id.isEmpty())
         return -1;
-    return m_rowById.find(id, m_users);
+    return m_rowById.find(id, m_rows);
 }
 
-const User& UserTableModel::userAt(int row) const
+User UserTableModel::userAt(int row) const
 {
-    Q_ASSERT(row >= 0 && row < m_users.size());
-    return m_users.at(row);
+    Q_ASSERT(row >= 0 && row < m_rows.size());
+    return m_rows.at(row).unpack();
+}
+
+UserList UserTableModel::users() const
+{
+    UserList users;
+    users.reserve(m_rows.size());
+    for (const UserRow& row : m_rows)
+        users.append(row.unpack());
+    return users;
+}
+
+UserList UserTableModel::superusers() const
+{
+    UserList users;
+    for (const UserRow& row : m_rows) {
+        if (row.isSuperuser())
+            users.append(row.unpack());
+    }
+    return users;
+}
+
+std::optional<User> UserTableModel::userWithUsername(
+    const QString& username, const QString& exceptId) const
+{
+    for (const UserRow& row : m_rows) {
+        if (sameUsername(row.username(), username) && (exceptId.isEmpty() || row.id() != exceptId))
+            return row.unpack();
+    }
+    return std::nullopt;
 }
 
 bool UserTableModel::searchTextContains(int row, const QString& foldedText) const
 {
     // Both sides are case-folded, so a plain comparison is a case-insensitive one.
-    const FoldedUserTexts& folded = m_folded.at(row);
-    return folded.username.contains(foldedText, Qt::CaseSensitive)
-        || folded.name.contains(foldedText, Qt::CaseSensitive)
-        || folded.email.contains(foldedText, Qt::CaseSensitive);
+    const UserRow& user = m_rows.at(row);
+    return user.foldedUsername().contains(foldedText, Qt::CaseSensitive)
+        || user.foldedName().contains(foldedText, Qt::CaseSensitive)
+        || user.foldedEmail().contains(foldedText, Qt::CaseSensitive);
 }
 
 void UserTableModel::prepareSortKeys(int column) const
 {
     if (column < 0 || column >= ColumnCount)
         return;
-    const int rows = int(m_users.size());
+    const int rows = int(m_rows.size());
     const bool current = m_rankStructure[column] == m_structureVersion;
     if (current && m_rankedRows[column] == rows)
         return;
-    RowOrder order(m_users, m_folded, m_reservedAdminUsername, m_foldedKindLabels);
+    RowOrder order(m_rows, m_reservedAdminUsername, m_foldedKindLabels);
     m_rank[column] = order.rank(
         column, current ? &m_rank[column] : nullptr, current ? m_rankedRows[column] : 0);
     m_rankStructure[column] = m_structureVersion;
@@ -497,7 +512,7 @@ void UserTableModel::prepareSortKeys(int column) const
 
 int UserTableModel::compareRows(int leftRow, int rightRow, int column) const
 {
-    return RowOrder(m_users, m_folded, m_reservedAdminUsername, m_foldedKindLabels)
+    return RowOrder(m_rows, m_reservedAdminUsername, m_foldedKindLabels)
         .compare(leftRow, rightRow, column);
 }
 
@@ -507,16 +522,14 @@ void UserTableModel::setReservedAdminUsername(const QString& username)
         return;
     m_reservedAdminUsername = username;
     rowsChanged();
-    if (!m_users.isEmpty()) {
-        Q_EMIT dataChanged(index(0, KindColumn), index(int(m_users.size()) - 1, KindColumn));
-    }
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, KindColumn), index(int(m_rows.size()) - 1, KindColumn));
 }
 
 void UserTableModel::replaceRow(int row, const User& user)
 {
     rowsChanged();
-    m_users[row] = user;
-    m_folded[row] = FoldedUserTexts::of(user);
+    m_rows[row] = UserRow::pack(user);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <optional>
 #include <vector>
 
 namespace zenml::users {
@@ -56,9 +57,9 @@ public:
     {
     public:
         void reserve(qsizetype rows) { m_byHash.reserve(rows); }
-        void insert(const QString& id, int row);
-        int find(const QString& id, const UserList& users) const; // -1 when absent
-        void remove(const QString& id, int row);
+        void insert(QStringView id, int row);
+        int find(QStringView id, const QList<UserRow>& rows) const; // -1 when absent
+        void remove(QStringView id, int row);
         // After the row `removedRow` was removed: every later row moves up by one.
         void rowRemoved(int removedRow);
 
@@ -71,8 +72,7 @@ public:
     // costs about a second per million rows) and swapped in by adoptContents() in one reset.
     struct Contents
     {
-        UserList users;
-        QList<FoldedUserTexts> folded;
+        QList<UserRow> rows;
         IdIndex rowById;
         int rankColumn = -1;
         std::vector<int> rank; // by rankColumn, as prepareSortKeys() ranks
@@ -95,8 +95,14 @@ public:
     bool removeUser(const QString& id);
 
     int rowOfId(const QString& id) const; // -1 when absent
-    const User& userAt(int row) const;
-    const UserList& users() const { return m_users; }
+    // Rows are kept packed (see UserRow): these unpack, so ask for what is needed.
+    User userAt(int row) const;
+    const UserRow& rowAt(int row) const { return m_rows.at(row); }
+    UserList users() const; // every row: costly on 100,000
+    UserList superusers() const;
+    // The account other than the one with id `exceptId` whose username is the same as
+    // `username` (see users::sameUsername): one pass over the rows.
+    std::optional<User> userWithUsername(const QString& username, const QString& exceptId) const;
 
     // Direct access for UserFilterModel, which filters and sorts 100,000 rows without
     // building a QVariant per row. `foldedText` must be case-folded already.
@@ -120,7 +126,7 @@ private:
     bool ranksCurrent(int column) const
     {
         return column >= 0 && column < ColumnCount && m_rankStructure[column] == m_structureVersion
-            && m_rankedRows[column] == m_users.size();
+            && m_rankedRows[column] == m_rows.size();
     }
     void replaceRow(int row, const User& user);
     int compareRows(int leftRow, int rightRow, int column) const;
@@ -131,8 +137,7 @@ private:
             ++m_structureVersion;
     }
 
-    UserList m_users;
-    QList<FoldedUserTexts> m_folded; // parallel to m_users
+    QList<UserRow> m_rows;
     IdIndex m_rowById;
     QString m_reservedAdminUsername = User::defaultReservedAdminUsername();
     QString m_yes;

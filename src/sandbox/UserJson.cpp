@@ -43,4 +43,38 @@ QByteArray compactUserJson(const UserRecord& user)
     return QJsonDocument(userJson(user)).toJson(QJsonDocument::Compact);
 }
 
+QByteArray userJsonFingerprint()
+{
+    UserRecord full;
+    full.seq = 1;
+    full.id = QStringLiteral("00000000-0000-4000-8000-000000000001");
+    full.username = QStringLiteral("Ünïcode \"quoted\" \\ \t name");
+    full.name = QStringLiteral("Full Name");
+    full.email = QStringLiteral("full@example.com");
+    full.passwordHash = QStringLiteral("hash");
+    full.passwordExpired = true;
+    full.isActive = false;
+    full.isSuperuser = true;
+    full.isServiceAccount = true;
+    full.oauthProvider = QStringLiteral("oidc");
+    full.oauthId = QStringLiteral("oauth-id");
+    full.avatarUrl = QStringLiteral("https://avatars.example.com/a.png");
+    full.company = QStringLiteral("Company");
+    full.jobTitle = QStringLiteral("Job title");
+    full.metadata = QByteArrayLiteral("{\"team\":\"t\",\"n\":1}");
+    full.organizationId = QStringLiteral("00000000-0000-4000-8000-000000000002");
+    full.created = QStringLiteral("2024-01-01T00:00:00.000Z");
+    full.updated = QStringLiteral("2024-01-02T00:00:00.000Z");
+
+    UserRecord bare;
+    bare.seq = 2;
+    bare.id = QStringLiteral("00000000-0000-4000-8000-000000000003");
+    bare.username = QStringLiteral("bare");
+    bare.isAdmin = true;
+    bare.created = full.created;
+    bare.updated = full.created;
+
+    return compactUserJson(full) + '\n' + compactUserJson(bare);
+}
+
 } // namespace zenml::sandbox

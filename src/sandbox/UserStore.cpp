@@ -286,7 +286,7 @@ bool UserStore::fillJson()
         return false;
     }
     if (filled > 0)
-        qCInfo(lcSandbox) << "wrote the JSON of" << filled << "users";
+        qCInfo(lcSandbox, "wrote the JSON of %lld user(s)", filled);
     return true;
 }
 

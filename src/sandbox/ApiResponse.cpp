@@ -20,6 +20,14 @@ ApiResponse ApiResponse::json(int status, const QJsonArray& array)
     return response;
 }
 
+ApiResponse ApiResponse::json(int status, QByteArray body)
+{
+    ApiResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+}
+
 ApiResponse ApiResponse::detail(int status, const QString& message)
 {
     ApiResponse response = json(status, QJsonObject { { QStringLiteral("detail"), message } });

@@ -34,6 +34,8 @@ struct ApiResponse
 
     static ApiResponse json(int status, const QJsonObject& object);
     static ApiResponse json(int status, const QJsonArray& array);
+    // A body that is already compact JSON.
+    static ApiResponse json(int status, QByteArray body);
     // {"detail": "message"}; a 401 also carries WWW-Authenticate: Bearer.
     static ApiResponse detail(int status, const QString& message);
     // 422 {"detail": [{"type", "loc", "msg"}, ...]}

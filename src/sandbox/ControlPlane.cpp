@@ -2,6 +2,7 @@
 
 #include "sandbox/PasswordHasher.h"
 #include "sandbox/SandboxLog.h"
+#include "sandbox/UserJson.h"
 #include "sandbox/UserStore.h"
 
 #include <QCryptographicHash>
@@ -9,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QUuid>
 
@@ -19,11 +21,6 @@ namespace {
 constexpr int MaxUsernameLength = 255;
 constexpr int MaxNameLength = 255;
 constexpr int MaxPasswordLength = 1024;
-
-QJsonValue nullable(const QString& text)
-{
-    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
-}
 
 QByteArray randomBytes(int count)
 {
@@ -117,31 +114,6 @@ QString ControlPlane::now()
 bool ControlPlane::canManageOthers(const UserRecord& user)
 {
     return user.isSuperuser || user.isAdmin;
-}
-
-QJsonObject ControlPlane::toJson(const UserRecord& user)
-{
-    QJsonObject object;
-    object.insert(QStringLiteral("id"), user.id);
-    object.insert(QStringLiteral("username"), user.username);
-    object.insert(QStringLiteral("name"), nullable(user.name));
-    object.insert(QStringLiteral("email"), nullable(user.email));
-    object.insert(QStringLiteral("password"), QJsonValue::Null);
-    object.insert(QStringLiteral("password_expired"), user.passwordExpired);
-    object.insert(QStringLiteral("is_active"), user.isActive);
-    object.insert(QStringLiteral("is_superuser"), user.isSuperuser || user.isAdmin);
-    object.insert(QStringLiteral("is_service_account"), user.isServiceAccount);
-    object.insert(QStringLiteral("oauth_provider"), nullable(user.oauthProvider));
-    object.insert(QStringLiteral("oauth_id"), nullable(user.oauthId));
-    object.insert(QStringLiteral("avatar_url"), nullable(user.avatarUrl));
-    object.insert(QStringLiteral("company"), nullable(user.company));
-    object.insert(QStringLiteral("job_title"), nullable(user.jobTitle));
-    object.insert(QStringLiteral("metadata"), QJsonDocument::fromJson(user.metadata).object());
-    object.insert(QStringLiteral("organization_id"), nullable(user.organizationId));
-    // Not in the contract: clients must ignore fields they do not know.
-    object.insert(QStringLiteral("created"), user.created);
-    object.insert(QStringLiteral("updated"), user.updated);
-    return object;
 }
 
 std::optional<QString> ControlPlane::usernameProblem(const QString& username)
@@ -379,23 +351,36 @@ ApiResponse ControlPlane::listUsers(const ApiRequest& request)
 
     QElapsedTimer timer;
     timer.start();
-    const QList<UserRecord> users = m_store.page(offset, limit, email, m_options.adminInList);
-    QJsonArray items;
-    for (const UserRecord& user : users)
-        items.append(toJson(user));
+    const std::optional<QList<QByteArray>> items
+        = m_store.pageJson(offset, limit, email, m_options.adminInList);
+    if (!items)
+        return storageFailure();
 
-    ApiResponse response;
-    if (m_options.listShape == ListShape::Envelope) {
+    // The users' JSON as the store keeps it, joined into the bytes QJsonDocument would write
+    // for the same array (or envelope object, whose keys it writes in sorted order).
+    const bool envelope = m_options.listShape == ListShape::Envelope;
+    qsizetype size = 2 + items->size() + (envelope ? 96 : 0);
+    for (const QByteArray& item : *items)
+        size += item.size();
+    QByteArray body;
+    body.reserve(size);
+    if (envelope)
+        body += "{\"items\":";
+    body += '[';
+    for (qsizetype i = 0; i < items->size(); ++i) {
+        if (i > 0)
+            body += ',';
+        body += items->at(i);
+    }
+    body += ']';
+    if (envelope) {
         const qint64 total = m_store.count(email, m_options.adminInList);
-        response = ApiResponse::json(200,
-            QJsonObject { { QStringLiteral("items"), items }, { QStringLiteral("total"), total },
-                { QStringLiteral("offset"), offset }, { QStringLiteral("limit"), limit } });
-    } else {
-        response = ApiResponse::json(200, items);
+        body += ",\"limit\":" + QByteArray::number(limit) + ",\"offset\":"
+            + QByteArray::number(offset) + ",\"total\":" + QByteArray::number(total) + '}';
     }
     qCDebug(lcSandbox, "page of %lld users (offset %lld, limit %lld) built in %lld ms",
-        qint64(users.size()), offset, limit, qint64(timer.elapsed()));
-    return response;
+        qint64(items->size()), offset, limit, qint64(timer.elapsed()));
+    return ApiResponse::json(200, std::move(body));
 }
 
 ApiResponse ControlPlane::getUser(const ApiRequest& request, const QString& idOrEmail)
@@ -414,7 +399,7 @@ ApiResponse ControlPlane::getUser(const ApiRequest& request, const QString& idOr
         user = m_store.findByEmail(idOrEmail);
     if (!user)
         return userNotFound();
-    return ApiResponse::json(200, toJson(*user));
+    return ApiResponse::json(200, userJson(*user));
 }
 
 // POST /users takes its fields from the query string, as the documentation's curl lines do;
@@ -489,7 +474,7 @@ ApiResponse ControlPlane::createUser(const ApiRequest& request)
         return storageFailure();
     qCInfo(lcSandbox) << "user" << caller->username << "created user" << user.username << user.id
                       << (user.isSuperuser ? "as a super-user" : "");
-    return ApiResponse::json(m_options.createStatus, toJson(user));
+    return ApiResponse::json(m_options.createStatus, userJson(user));
 }
 
 ApiResponse ControlPlane::updateUser(const ApiRequest& request, const QString& idOrMe)
@@ -656,7 +641,7 @@ ApiResponse ControlPlane::updateUser(const ApiRequest& request, const QString& i
 
     qCInfo(lcSandbox).noquote() << "user" << caller->username << "updated user" << target->username
                                 << target->id << "fields:" << keys.join(u", ");
-    return ApiResponse::json(200, toJson(*target));
+    return ApiResponse::json(200, userJson(*target));
 }
 
 ApiResponse ControlPlane::deleteUser(const ApiRequest& request, const QString& id)
@@ -683,7 +668,7 @@ ApiResponse ControlPlane::deleteUser(const ApiRequest& request, const QString& i
         return storageFailure();
     qCInfo(lcSandbox) << "user" << caller->username << "deleted user" << target->username
                       << target->id;
-    return ApiResponse::json(200, toJson(*target));
+    return ApiResponse::json(200, userJson(*target));
 }
 
 } // namespace zenml::sandbox

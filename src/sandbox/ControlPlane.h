@@ -6,7 +6,6 @@
 #include "sandbox/UserRecord.h"
 
 #include <QHash>
-#include <QJsonObject>
 
 #include <optional>
 
@@ -27,7 +26,6 @@ public:
     void addApiKey(const QString& key, const QString& userId);
     static QString generateApiKey();
 
-    static QJsonObject toJson(const UserRecord& user);
     // Why a username is refused, or nothing: empty, too long, surrounding whitespace,
     // control or invisible formatting characters.
     static std::optional<QString> usernameProblem(const QString& username);

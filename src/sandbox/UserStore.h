@@ -2,6 +2,7 @@
 
 #include "sandbox/UserRecord.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -42,6 +43,10 @@ public:
     // Users in creation order; email filters case-insensitively when not null.
     QList<UserRecord> page(
         qint64 offset, qint64 limit, const QString& email, bool includeAdmin) const;
+    // The same users' compact JSON (userJson()), as kept with each user; nothing when the
+    // database failed.
+    std::optional<QList<QByteArray>> pageJson(
+        qint64 offset, qint64 limit, const QString& email, bool includeAdmin) const;
     qint64 count(const QString& email, bool includeAdmin) const;
     qint64 countNonAdmin() const;
 
@@ -56,6 +61,8 @@ public:
     bool setSetting(const QString& key, const QString& value);
 
 private:
+    bool addJsonColumn();
+    bool fillJson();
     bool exec(QSqlQuery& query) const;
     std::optional<UserRecord> findOne(const QString& where, const QVariant& value) const;
 

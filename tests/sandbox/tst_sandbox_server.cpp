@@ -117,6 +117,28 @@ private:
         QVERIFY2(found, result.body);
     }
 
+    // The user as GET /users/{id} shows it is, byte for byte, the user as the listing shows it;
+    // a deleted user is in neither.
+    static void verifyListedAsServed(Running& running, const QString& id)
+    {
+        const HttpResult page
+            = running.http->get(QStringLiteral("/users"), running.adminToken, "limit=1000");
+        QCOMPARE(page.status, 200);
+        const HttpResult single = running.http->get(u"/users/"_qs + id, running.adminToken);
+        QJsonObject listed;
+        for (const QJsonValue& user : page.array()) {
+            if (user.toObject().value(QStringLiteral("id")).toString() == id)
+                listed = user.toObject();
+        }
+        if (single.status == 404) {
+            QVERIFY2(listed.isEmpty(), page.body);
+            return;
+        }
+        QCOMPARE(single.status, 200);
+        QCOMPARE(listed, single.object());
+        QVERIFY2(page.body.contains(single.body), single.body);
+    }
+
 private slots:
     void initTestCase();
     void loginAnswersBearerToken();
@@ -166,6 +188,9 @@ private slots:
     void faultSkipsThenApplies();
     void faultDelaysAnswer();
     void largeListPagesAreComplete();
+    void listedUsersAreTheirOwnAnswers();
+    void listingFollowsEveryChange_data();
+    void listingFollowsEveryChange();
 };
 
 void TestSandboxServer::initTestCase()
@@ -959,6 +984,11 @@ void TestSandboxServer::listEnvelope()
     QCOMPARE(page.value(QStringLiteral("total")).toInt(), 31);
     QCOMPARE(page.value(QStringLiteral("offset")).toInt(), 25);
     QCOMPARE(page.value(QStringLiteral("limit")).toInt(), 10);
+    // Written as QJsonDocument writes the same object: compact, keys in sorted order.
+    QCOMPARE(result.body, QJsonDocument(page).toJson(QJsonDocument::Compact));
+    const HttpResult empty
+        = running.http->get(QStringLiteral("/users"), running.adminToken, "offset=40");
+    QCOMPARE(empty.body, QByteArray(R"({"items":[],"limit":100,"offset":40,"total":31})"));
 }
 
 void TestSandboxServer::adminInList_data()
@@ -1102,6 +1132,9 @@ void TestSandboxServer::persistsAcrossRestart()
         QCOMPARE(third.server->adminId(), adminId);
         QVERIFY(!third.adminToken.isEmpty());
         QCOMPARE(third.http->login(QStringLiteral("admin"), adminPassword).status, 401);
+        // That change of the admin account (its "updated") is what the listing shows too.
+        verifyListedAsServed(third, adminId);
+        verifyListedAsServed(third, userId);
     }
 }
 
@@ -1279,6 +1312,120 @@ void TestSandboxServer::largeListPagesAreComplete()
         qInfo("GET /users?%s took %lld ms", page.query.constData(), timer.elapsed());
         QCOMPARE(answer.array().size(), page.expected);
     }
+}
+
+// Every seeded user is listed exactly as GET /users/{id} serves it: the page is those answers
+// joined into one array.
+void TestSandboxServer::listedUsersAreTheirOwnAnswers()
+{
+    SandboxOptions options = fastOptions();
+    options.seedCount = 1000;
+    Running running = start(options);
+    for (const QByteArray& query :
+        { QByteArray("offset=0&limit=1000"), QByteArray("offset=1000&limit=1000") }) {
+        const HttpResult page
+            = running.http->get(QStringLiteral("/users"), running.adminToken, query);
+        QCOMPARE(page.status, 200);
+        QByteArrayList answers;
+        const QJsonArray users = page.array();
+        for (const QJsonValue& user : users) {
+            const HttpResult single = running.http->get(
+                u"/users/"_qs + user.toObject().value(QStringLiteral("id")).toString(),
+                running.adminToken);
+            QCOMPARE(single.status, 200);
+            answers.append(single.body);
+        }
+        QCOMPARE(answers.size(), query.startsWith("offset=0") ? 1000 : 1);
+        QCOMPARE(page.body, '[' + answers.join(',') + ']');
+    }
+}
+
+void TestSandboxServer::listingFollowsEveryChange_data()
+{
+    QTest::addColumn<QString>("write");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::newRow("display name") << u"name"_qs << u"name"_qs << QJsonValue(u"Renamed"_qs);
+    QTest::newRow("display name cleared")
+        << u"name cleared"_qs << u"name"_qs << QJsonValue(QJsonValue::Null);
+    QTest::newRow("username") << u"username"_qs << u"username"_qs << QJsonValue(u"renamed"_qs);
+    QTest::newRow("super-user granted") << u"grant"_qs << u"is_superuser"_qs << QJsonValue(true);
+    QTest::newRow("super-user revoked") << u"revoke"_qs << u"is_superuser"_qs << QJsonValue(false);
+    QTest::newRow("deactivated") << u"deactivate"_qs << u"is_active"_qs << QJsonValue(false);
+    QTest::newRow("own new password")
+        << u"own password"_qs << u"password_expired"_qs << QJsonValue(false);
+    QTest::newRow("password reset") << u"reset"_qs << u"password_expired"_qs << QJsonValue(true);
+    QTest::newRow("new password at login")
+        << u"login renewal"_qs << u"password_expired"_qs << QJsonValue(false);
+    QTest::newRow("deleted") << u"delete"_qs << QString() << QJsonValue();
+}
+
+// After each kind of write through the API, the listing shows the user as GET does.
+void TestSandboxServer::listingFollowsEveryChange()
+{
+    QFETCH(QString, write);
+    QFETCH(QString, field);
+    QFETCH(QJsonValue, value);
+    SandboxOptions options = fastOptions();
+    options.seedCount = 20;
+    if (write == u"username")
+        options.patchName = PatchName::Username;
+    if (write == u"login renewal")
+        options.expiredPasswordLogin = ExpiredPasswordLogin::Forbidden;
+    Running running = start(options);
+    const QString id = createUser(running, QStringLiteral("subject"), QStringLiteral("pw1"));
+    createUser(running, QStringLiteral("later"));
+    const QString path = u"/users/"_qs + id;
+    verifyListedAsServed(running, id);
+
+    // Qt Test waits no longer once the test failed: later steps would only add noise.
+    const auto patch = [&](const QString& token, const QString& target, const QJsonObject& body) {
+        if (QTest::currentTestFailed())
+            return;
+        const HttpResult result = running.http->patch(target, token, body);
+        QVERIFY2(result.status == 200, result.body);
+        verifyListedAsServed(running, id);
+    };
+    const auto ownPassword = [&] {
+        const QString token = running.http->token(QStringLiteral("subject"), QStringLiteral("pw1"));
+        patch(token, QStringLiteral("/users/me"), { { u"password"_qs, u"pw2"_qs } });
+    };
+    if (write == u"name" || write == u"username") {
+        patch(running.adminToken, path, { { u"name"_qs, value } });
+    } else if (write == u"name cleared") {
+        patch(running.adminToken, path, { { u"name"_qs, u"Some Name"_qs } });
+        patch(running.adminToken, path, { { u"name"_qs, QJsonValue() } });
+    } else if (write == u"grant") {
+        patch(running.adminToken, path, { { u"is_superuser"_qs, true } });
+    } else if (write == u"revoke") {
+        patch(running.adminToken, path, { { u"is_superuser"_qs, true } });
+        patch(running.adminToken, path, { { u"is_superuser"_qs, false } });
+    } else if (write == u"deactivate") {
+        patch(running.adminToken, path, { { u"is_active"_qs, false } });
+    } else if (write == u"own password") {
+        ownPassword();
+    } else if (write == u"reset") {
+        ownPassword();
+        patch(running.adminToken, path, { { u"password"_qs, u"temporary"_qs } });
+    } else if (write == u"login renewal") {
+        const HttpResult renewed = running.http->login(QStringLiteral("subject"),
+            QStringLiteral("pw1"), { { QStringLiteral("new_password"), QStringLiteral("pw2") } });
+        QCOMPARE(renewed.status, 200);
+    } else if (write == u"delete") {
+        QCOMPARE(running.http->remove(path, running.adminToken).status, 200);
+    } else {
+        QFAIL("unknown write");
+    }
+    if (QTest::currentTestFailed())
+        return;
+
+    verifyListedAsServed(running, id);
+    const HttpResult single = running.http->get(path, running.adminToken);
+    if (field.isEmpty()) {
+        QCOMPARE(single.status, 404);
+        return;
+    }
+    QCOMPARE(single.object().value(field), value);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxServer)

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void pageShapes_data();
     void pageShapes();
     void pageSkipsUnreadableEntries();
+    void pageReaderMatchesDocument_data();
+    void pageReaderMatchesDocument();
     void detailShapes_data();
     void detailShapes();
     void statusKinds_data();
@@ -228,6 +230,67 @@ void TestWireDecoding::pageSkipsUnreadableEntries()
     QCOMPARE(page->itemCount, 5); // paging counts what the server sent
     QCOMPARE(page->users.size(), 2);
     QCOMPARE(page->users.at(1).id, QStringLiteral("b"));
+}
+
+void TestWireDecoding::pageReaderMatchesDocument_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("users"); // -1: refused
+    QTest::addColumn<QString>("firstName");
+
+    QTest::newRow("a key given twice counts by its last value")
+        << QByteArray(R"([{"id":"a","name":"first","name":"last"}])") << 1 << "last";
+    QTest::newRow("a last value of the wrong type clears the field")
+        << QByteArray(R"([{"id":"a","name":"first","name":5}])") << 1 << "";
+    QTest::newRow("a container as a field's value")
+        << QByteArray(R"([{"id":"a","name":{"id":"x","name":"inner"}}])") << 1 << "";
+    QTest::newRow("an id given twice, the last a float")
+        << QByteArray(R"([{"id":"a","id":1.5,"name":"n"}])") << 0 << "";
+    QTest::newRow("integer ids digit for digit")
+        << QByteArray(R"([{"id":-12,"name":"neg"},{"id":18446744073709551615}])") << 2 << "neg";
+    QTest::newRow("a later items replaces the earlier")
+        << QByteArray(R"({"items":[{"id":"a","name":"old"}],"items":[{"id":"b","name":"new"}]})")
+        << 1 << "new";
+    QTest::newRow("a later items that is no list")
+        << QByteArray(R"({"items":[{"id":"a"}],"items":{"id":"b"}})") << -1 << "";
+    QTest::newRow("items nested deeper are not the list")
+        << QByteArray(R"({"links":{"items":[{"id":"x"}]},"items":[{"id":"a","name":"top"}]})") << 1
+        << "top";
+    QTest::newRow("users inside a user are not users")
+        << QByteArray(R"([{"id":"a","name":"outer","metadata":[{"id":"b","name":"inner"}]}])") << 1
+        << "outer";
+    QTest::newRow("lists inside the list are entries")
+        << QByteArray(R"([[{"id":"x"}],{"id":"a","name":"n"}])") << 1 << "n";
+    QTest::newRow("a total given twice, the last negative")
+        << QByteArray(R"({"total":5,"items":[],"total":-1})") << 0 << "";
+    QTest::newRow("a scalar document") << QByteArray(R"("users")") << -1 << "";
+    QTest::newRow("an object without items") << QByteArray(R"({"users":[]})") << -1 << "";
+    QTest::newRow("trailing garbage") << QByteArray(R"([{"id":"a"}] x)") << -1 << "";
+}
+
+// The page reader (decodeUserPage of bytes, as the listing uses) reads as the document
+// decoder does (decodeUserPage of a parsed document): the same users, entries and total.
+void TestWireDecoding::pageReaderMatchesDocument()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, users);
+    QFETCH(QString, firstName);
+
+    const auto page = decodeUserPage(body, nullptr);
+    const nlohmann::json document = nlohmann::json::parse(body.cbegin(), body.cend(), nullptr,
+        /*allow_exceptions=*/false);
+    const auto reference
+        = document.is_discarded() ? std::nullopt : decodeUserPage(document, nullptr);
+    QCOMPARE(bool(page), bool(reference));
+    QCOMPARE(bool(page), users >= 0);
+    if (!page)
+        return;
+    QCOMPARE(page->users, reference->users);
+    QCOMPARE(page->itemCount, reference->itemCount);
+    QCOMPARE(page->total, reference->total);
+    QCOMPARE(page->users.size(), users);
+    if (users > 0)
+        QCOMPARE(page->users.first().name, firstName);
 }
 
 void TestWireDecoding::detailShapes_data()

@@ -13,6 +13,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto page = decodeUserPage(body, &problem);
     if (!page) {
         checkMessage(problem);
+        // Refused by the page reader: refused by the document decoder too.
+        ReplySnapshot reply;
+        reply.httpStatus = 200;
+        reply.contentType = "application/json";
+        reply.body = body;
+        const auto document = parseJsonAnswer(reply, nullptr);
+        check(!document || !decodeUserPage(*document, nullptr), "both refuse the same pages");
         return 0;
     }
     check(page->users.size() <= page->itemCount, "no more users than entries");
@@ -28,7 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ApiError error;
     const auto document = parseJsonAnswer(reply, &error);
     check(document.has_value(), "what decodeUserPage parsed, parseJsonAnswer parses");
+    // The page reader (decodeUserPage of bytes) against the document decoder, its reference.
     const auto again = decodeUserPage(*document, &problem);
-    check(again && again->users.size() == page->users.size(), "both paths agree");
+    check(again.has_value(), "the document decoder reads what the page reader read");
+    check(again->itemCount == page->itemCount, "both count the same entries");
+    check(again->total == page->total, "both read the same total");
+    check(again->users == page->users, "both read the same users, field by field");
     return 0;
 }

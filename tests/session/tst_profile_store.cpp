@@ -3,10 +3,8 @@
 // a private D-Bus session, see with-secret-service.sh), and again without any session bus, where
 // the keychain fails and the profile must stay saved.
 
-#include "session/SecretStore.h"
-#include "session/ServerProfile.h"
+#include "support/ProfileStores.h"
 
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -74,9 +72,7 @@ private:
     QString uniqueName() const;
 
     QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<ProfileStore> m_profiles;
-    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ProfileStores> m_stores;
     bool m_haveKeyring = false;
 };
 
@@ -88,20 +84,12 @@ void TestProfileStore::initTestCase()
 
 void TestProfileStore::init()
 {
-    m_settings = std::make_unique<QSettings>(
-        m_dir.filePath(QStringLiteral("profiles-%1.ini").arg(QTest::currentTestFunction())),
-        QSettings::IniFormat);
-    m_settings->clear();
-    m_profiles = std::make_unique<ProfileStore>(m_settings.get());
-    m_secrets = std::make_unique<SecretStore>();
+    m_stores = std::make_unique<ProfileStores>(m_dir);
 }
 
 void TestProfileStore::cleanup()
 {
-    // The keychain's answers go into the profile store: the secret store goes first.
-    m_secrets.reset();
-    m_profiles.reset();
-    m_settings.reset();
+    m_stores.reset();
 }
 
 std::optional<ProfileStore::SaveResult> TestProfileStore::save(
@@ -109,7 +97,7 @@ std::optional<ProfileStore::SaveResult> TestProfileStore::save(
 {
     QObject context;
     std::optional<ProfileStore::SaveResult> result;
-    m_profiles->saveWithSecret(profile, secret, choice, *m_secrets, &context,
+    m_stores->profiles.saveWithSecret(profile, secret, choice, m_stores->secrets, &context,
         [&result](const ProfileStore::SaveResult& saved) { result = saved; });
     (void)QTest::qWaitFor([&] { return result.has_value(); }, 20000);
     return result;
@@ -119,7 +107,7 @@ std::optional<SecretStore::Result> TestProfileStore::read(const QString& key)
 {
     QObject context;
     std::optional<SecretStore::Result> result;
-    m_secrets->read(key, &context, [&result](const SecretStore::Result& r) { result = r; });
+    m_stores->secrets.read(key, &context, [&result](const SecretStore::Result& r) { result = r; });
     (void)QTest::qWaitFor([&] { return result.has_value(); }, 20000);
     return result;
 }
@@ -140,13 +128,14 @@ void TestProfileStore::profileIsSavedBeforeTheKeychainAnswers()
     const ServerProfile profile = profileFor(uniqueName(), QStringLiteral("alice"));
     QObject context;
     bool answered = false;
-    m_profiles->saveWithSecret(profile, QStringLiteral("pw"), Choice::Store, *m_secrets, &context,
+    m_stores->profiles.saveWithSecret(profile, QStringLiteral("pw"), Choice::Store,
+        m_stores->secrets, &context,
         [&answered](const ProfileStore::SaveResult&) { answered = true; });
     QVERIFY(!answered);
-    const auto saved = m_profiles->profile(profile.name);
+    const auto saved = m_stores->profiles.profile(profile.name);
     QVERIFY(saved);
     QCOMPARE(saved->username, QStringLiteral("alice"));
-    QCOMPARE(m_profiles->lastUsed(), profile.name);
+    QCOMPARE(m_stores->profiles.lastUsed(), profile.name);
     QTRY_VERIFY_WITH_TIMEOUT(answered, 20000);
 }
 
@@ -158,12 +147,12 @@ void TestProfileStore::nothingToForgetAnswersAtOnce()
     for (const Choice choice : { Choice::Forget, Choice::Keep }) {
         QObject context;
         std::optional<ProfileStore::SaveResult> result;
-        m_profiles->saveWithSecret(profile, {}, choice, *m_secrets, &context,
+        m_stores->profiles.saveWithSecret(profile, {}, choice, m_stores->secrets, &context,
             [&result](const ProfileStore::SaveResult& saved) { result = saved; });
         QVERIFY(result);
         QCOMPARE(result->problem, QString());
         QVERIFY(!result->profile.rememberSecret);
-        QCOMPARE(m_profiles->profile(profile.name), result->profile);
+        QCOMPARE(m_stores->profiles.profile(profile.name), result->profile);
     }
 }
 
@@ -180,8 +169,8 @@ void TestProfileStore::storedSecretReadsBack()
     ServerProfile expected = profile;
     expected.rememberSecret = true;
     QCOMPARE(result->profile, expected);
-    QCOMPARE(m_profiles->profile(profile.name), expected);
-    QCOMPARE(m_profiles->lastUsed(), profile.name);
+    QCOMPARE(m_stores->profiles.profile(profile.name), expected);
+    QCOMPARE(m_stores->profiles.lastUsed(), profile.name);
 
     const auto secret = read(SecretStore::keyFor(profile.name, QStringLiteral("alice")));
     QVERIFY(secret);
@@ -202,7 +191,7 @@ void TestProfileStore::forgetRemovesTheSecretKept()
     QVERIFY(result);
     QCOMPARE(result->problem, QString());
     QVERIFY(!result->profile.rememberSecret);
-    QVERIFY(!m_profiles->profile(profile.name)->rememberSecret);
+    QVERIFY(!m_stores->profiles.profile(profile.name)->rememberSecret);
     QCOMPARE(read(key)->status, Status::NotFound);
 }
 
@@ -217,7 +206,7 @@ void TestProfileStore::keepLeavesTheSameAccountsSecret()
     const auto result = save(profile, QStringLiteral("typed this time"), Choice::Keep);
     QVERIFY(result);
     QVERIFY(result->profile.rememberSecret);
-    QVERIFY(m_profiles->profile(profile.name)->rememberSecret);
+    QVERIFY(m_stores->profiles.profile(profile.name)->rememberSecret);
     const auto secret = read(SecretStore::keyFor(profile.name, QStringLiteral("alice")));
     QVERIFY(secret && secret->ok());
     QCOMPARE(secret->secret, QStringLiteral("s3cret"));
@@ -257,7 +246,7 @@ void TestProfileStore::anotherAccountDropsTheOldSecret()
     QVERIFY2(result->problem.isEmpty(), qPrintable(result->problem));
     QCOMPARE(result->profile.username, username);
     QCOMPARE(result->profile.rememberSecret, remembered);
-    QCOMPARE(m_profiles->profile(name)->rememberSecret, remembered);
+    QCOMPARE(m_stores->profiles.profile(name)->rememberSecret, remembered);
 
     QCOMPARE(read(aliceKey)->status, Status::NotFound);
     const auto current = read(newKey);
@@ -277,8 +266,8 @@ void TestProfileStore::keychainWorkGoesOnWithoutTheCaller()
     const ServerProfile profile = profileFor(uniqueName(), QStringLiteral("alice"));
     auto* context = new QObject;
     bool called = false;
-    m_profiles->saveWithSecret(profile, QStringLiteral("s3cret"), Choice::Store, *m_secrets,
-        context, [&called](const ProfileStore::SaveResult&) { called = true; });
+    m_stores->profiles.saveWithSecret(profile, QStringLiteral("s3cret"), Choice::Store,
+        m_stores->secrets, context, [&called](const ProfileStore::SaveResult&) { called = true; });
     delete context;
 
     const QString key = SecretStore::keyFor(profile.name, QStringLiteral("alice"));
@@ -310,7 +299,7 @@ void TestProfileStore::keychainFailureKeepsTheProfile()
     if (!keptFor.isEmpty()) {
         ServerProfile before = profileFor(profile.name, keptFor);
         before.rememberSecret = true;
-        m_profiles->save(before);
+        m_stores->profiles.save(before);
     }
 
     const auto result = save(profile, QStringLiteral("s3cret"), Choice::Store);
@@ -320,8 +309,8 @@ void TestProfileStore::keychainFailureKeepsTheProfile()
     ServerProfile expected = profile;
     expected.rememberSecret = remembered;
     QCOMPARE(result->profile, expected);
-    QCOMPARE(m_profiles->profile(profile.name), expected);
-    QCOMPARE(m_profiles->lastUsed(), profile.name);
+    QCOMPARE(m_stores->profiles.profile(profile.name), expected);
+    QCOMPARE(m_stores->profiles.lastUsed(), profile.name);
 }
 
 QTEST_GUILESS_MAIN(TestProfileStore)

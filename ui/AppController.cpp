@@ -127,30 +127,22 @@ void AppController::showMainWindow()
     m_mainWindow->refresh();
 }
 
-// Saves the profile, and the secret only when the administrator asked for it. A keychain that
-// cannot be reached costs nothing but the remembering: the session goes on, and the window
-// says so.
+// Saves the profile, and the secret only when the administrator asked for it; unticking
+// "remember" forgets the secret kept so far. A keychain that cannot be reached costs nothing
+// but the remembering: the session goes on, and the window says so.
 void AppController::remember(const session::ServerProfile& profile, const QString& secret)
 {
-    qCInfo(lcUi) << "saving the profile" << profile.name;
-    const std::optional<session::ServerProfile> before = m_profiles->profile(profile.name);
-    m_profiles->save(profile);
-    m_profiles->setLastUsed(profile.name);
-
-    const QString key = session::SecretStore::keyFor(profile.name, profile.username);
-    if (!profile.rememberSecret) {
-        if (before && before->rememberSecret)
-            m_secrets->remove(key, this, [](const session::SecretStore::Result&) {});
-        return;
-    }
-    m_secrets->write(key, secret, this, [this](const session::SecretStore::Result& result) {
-        if (result.ok() || !m_mainWindow)
-            return;
-        m_mainWindow->setSecretNotRemembered(
-            tr("The secret is kept in memory for this session only and will "
-               "not be remembered: %1")
-                .arg(result.message));
-    });
+    using Choice = session::ProfileStore::SecretChoice;
+    m_profiles->saveWithSecret(profile, secret,
+        profile.rememberSecret ? Choice::Store : Choice::Forget, *m_secrets, this,
+        [this](const session::ProfileStore::SaveResult& saved) {
+            if (saved.problem.isEmpty() || !m_mainWindow)
+                return;
+            m_mainWindow->setSecretNotRemembered(
+                tr("The secret is kept in memory for this session only and will "
+                   "not be remembered: %1")
+                    .arg(saved.problem));
+        });
 }
 
 void AppController::signOut(const QString& message)

@@ -19,7 +19,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -28,8 +27,6 @@
 namespace zenml::ui {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcWizard, "zenml.ui.wizard")
 
 using controlplane::ApiError;
 using session::Session;
@@ -985,19 +982,11 @@ bool OnboardingWizard::saveProfile(const QString& profileName, bool rememberSecr
     profile.caBundlePath = m_caBundlePath;
     profile.trustedCertificateSha256 = m_trust.pinnedSha256;
     profile.allowPlainHttp = m_allowPlainHttp;
-    profile.rememberSecret = rememberSecret;
-    m_profiles->save(profile);
-    m_profiles->setLastUsed(profileName);
-    if (rememberSecret && m_secrets) {
-        m_secrets->write(session::SecretStore::keyFor(profileName, m_verifiedUsername),
-            m_verifiedPassword, m_secrets, [profileName](const session::SecretStore::Result& r) {
-                if (!r.ok())
-                    qCWarning(lcWizard).noquote() << "The password of profile" << profileName
-                                                  << "was not stored in the keychain:" << r.message;
-            });
-    }
+    // The wizard closes at once; the keychain's answer, and a failure, only reach the log.
+    using Choice = session::ProfileStore::SecretChoice;
+    m_profiles->saveWithSecret(profile, m_verifiedPassword,
+        rememberSecret ? Choice::Store : Choice::Forget, *m_secrets, this, {});
     m_saved = true;
-    qCInfo(lcWizard).noquote() << "Saved profile" << profileName << "for" << m_verifiedUsername;
     Q_EMIT finishedWithProfile(profileName);
     return true;
 }

@@ -42,6 +42,8 @@ public:
         FinishPage,
     };
 
+    // Both stores are required and must outlive the wizard: the keychain may answer after it
+    // closed.
     OnboardingWizard(
         session::ProfileStore* profiles, session::SecretStore* secrets, QWidget* parent = nullptr);
     ~OnboardingWizard() override;

@@ -118,44 +118,17 @@ void ProfileKeeper::rememberLogin(const QUrl& apiRoot, Session::Method method,
     profile.username = method == Session::Method::Password ? username : QString();
     profile.allowPlainHttp = profile.allowPlainHttp || allowPlainHttp;
 
-    const QString key = secretKey(name, method, username);
-    const QString previousKey = before && before->rememberSecret
-        ? secretKey(name, before->method, before->username)
-        : QString();
-    // A secret kept under the same key stays remembered; a login without --remember does not
-    // take a decision back.
-    profile.rememberSecret = !previousKey.isEmpty() && previousKey == key;
-
-    // Saves the profile once the keychain has answered, and then drops a secret the profile
-    // kept for another account, so that no stale secret outlives its use.
-    const auto save
-        = [this, profile, key, previousKey, context, done](bool stored, const QString& problem) {
-              ServerProfile saved = profile;
-              saved.rememberSecret = profile.rememberSecret || stored;
-              m_store->save(saved);
-              m_store->setLastUsed(saved.name);
-              qCInfo(lcCli).noquote()
-                  << "saved the profile" << saved.name
-                  << (saved.rememberSecret ? "with" : "without") << "a remembered secret";
-              Outcome outcome;
-              outcome.profileName = saved.name;
-              outcome.secretRemembered = saved.rememberSecret;
-              outcome.problem = problem;
-              if (previousKey.isEmpty() || previousKey == key) {
-                  done(outcome);
-                  return;
-              }
-              m_secrets->remove(previousKey, context,
-                  [done, outcome](const SecretStore::Result&) { done(outcome); });
-          };
-
-    if (!remember) {
-        save(false, {});
-        return;
-    }
-    m_secrets->write(key, secret, context, [save](const SecretStore::Result& result) {
-        save(result.ok(), result.ok() ? QString() : result.message);
-    });
+    // A login without --remember does not take a decision back: a secret kept for the same
+    // account stays remembered.
+    using Choice = session::ProfileStore::SecretChoice;
+    m_store->saveWithSecret(profile, secret, remember ? Choice::Store : Choice::Keep, *m_secrets,
+        context, [done](const session::ProfileStore::SaveResult& saved) {
+            Outcome outcome;
+            outcome.profileName = saved.profile.name;
+            outcome.secretRemembered = saved.profile.rememberSecret;
+            outcome.problem = saved.problem;
+            done(outcome);
+        });
 }
 
 void ProfileKeeper::forget(

@@ -52,8 +52,8 @@ public:
     void readSecret(const QString& username, QObject* context, session::SecretStore::Callback done);
 
     // After a successful sign-in: saves the profile (the named one, or with `remember` and no
-    // name one named after the server's host), then stores `secret` when `remember` is set.
-    // Without a name and without `remember` nothing is saved.
+    // name one named after the server's host), then stores `secret` when `remember` is set
+    // (ProfileStore::saveWithSecret). Without a name and without `remember` nothing is saved.
     void rememberLogin(const QUrl& apiRoot, session::Session::Method method,
         const QString& username, const QString& secret, bool remember, bool allowPlainHttp,
         QObject* context, OutcomeCallback done);

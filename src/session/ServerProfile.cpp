@@ -1,6 +1,12 @@
 #include "ServerProfile.h"
 
+#include "SecretStore.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
 #include <QSettings>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSession)
 
 namespace zenml::session {
 
@@ -99,6 +105,75 @@ void ProfileStore::save(const ServerProfile& p, const QString& previousName)
     s.setValue(QStringLiteral("rememberSecret"), p.rememberSecret);
     s.endGroup();
     s.sync();
+}
+
+void ProfileStore::saveWithSecret(const ServerProfile& profile, const QString& secret,
+    SecretChoice choice, SecretStore& secrets, QObject* context, SaveCallback done)
+{
+    const QString name = profile.name;
+    const QString key = SecretStore::keyFor(name, profile.username);
+    const std::optional<ServerProfile> before = this->profile(name);
+    const QString previousKey = before && before->rememberSecret
+        ? SecretStore::keyFor(name, before->username)
+        : QString();
+
+    // Saved before the keychain answers, so that the profile is there whatever it says.
+    SaveResult saved;
+    saved.profile = profile;
+    saved.profile.rememberSecret
+        = choice == SecretChoice::Store || (choice == SecretChoice::Keep && previousKey == key);
+    save(saved.profile);
+    setLastUsed(name);
+    qCInfo(lcSession).noquote() << "saved the profile" << name
+                                << (choice == SecretChoice::Store ? "and stores its secret"
+                                                                  : "without storing a secret");
+
+    // No secret may outlive its use: the one kept for another account goes, and so does this
+    // account's when forgotten.
+    const QString stale
+        = !previousKey.isEmpty() && (choice == SecretChoice::Forget || previousKey != key)
+        ? previousKey
+        : QString();
+    SecretStore* store = &secrets;
+    const auto finish
+        = [store, name, stale, guard = QPointer<QObject>(context), done](const SaveResult& result) {
+              const auto answer = [guard, done, result] {
+                  if (done && guard)
+                      done(result);
+              };
+              if (stale.isEmpty()) {
+                  answer();
+                  return;
+              }
+              store->remove(stale, store, [name, answer](const SecretStore::Result& removed) {
+                  if (!removed.ok())
+                      qCWarning(lcSession).noquote() << "the old secret of the profile" << name
+                                                     << "stays in the keychain:" << removed.message;
+                  answer();
+              });
+          };
+    if (choice != SecretChoice::Store) {
+        finish(saved);
+        return;
+    }
+
+    store->write(key, secret, store,
+        [this, saved, sameAccount = previousKey == key, finish](
+            const SecretStore::Result& written) {
+            if (written.ok()) {
+                finish(saved);
+                return;
+            }
+            qCWarning(lcSession).noquote() << "the secret of the profile" << saved.profile.name
+                                           << "was not stored in the keychain:" << written.message;
+            SaveResult failed = saved;
+            failed.problem = written.message;
+            // What the keychain held for this account before is all it holds now.
+            failed.profile.rememberSecret = sameAccount;
+            if (!sameAccount && this->profile(saved.profile.name) == saved.profile)
+                save(failed.profile);
+            finish(failed);
+        });
 }
 
 void ProfileStore::remove(const QString& name)

@@ -7,11 +7,15 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
+class QObject;
 class QSettings;
 
 namespace zenml::session {
+
+class SecretStore;
 
 // One remembered control plane and how to sign in to it. Holds no secret: passwords, tokens
 // and API keys live only in the operating system's keychain (SecretStore).
@@ -20,12 +24,12 @@ struct ServerProfile
     QString name; // unique, shown in the profile picker
     QUrl apiRoot;
     Session::Method method = Session::Method::Password;
-    QString username;
+    QString username; // empty for a token; names the keychain entry with the profile's name
     QString caBundlePath; // a PEM file of extra CAs to trust for this server
     QByteArray caBundlePem; // or PEM text pasted by the administrator
     QByteArray trustedCertificateSha256; // hex; exactly this certificate is trusted
     bool allowPlainHttp = false; // confirmed by the administrator for a non-loopback http://
-    bool rememberSecret = false;
+    bool rememberSecret = false; // the keychain holds the secret of this name and username
 
     bool isValid() const { return !name.trimmed().isEmpty() && apiRoot.isValid(); }
     friend bool operator==(const ServerProfile&, const ServerProfile&) = default;
@@ -47,6 +51,31 @@ public:
 
     // Adds or replaces the profile with the same name. `previousName` renames.
     void save(const ServerProfile& profile, const QString& previousName = {});
+
+    // What saving a profile does to its secret in the keychain.
+    enum class SecretChoice
+    {
+        Store, // remember `secret` for the profile's account
+        Forget, // remember none: the secret the profile kept is removed
+        Keep, // no decision: a secret kept for the same account stays remembered
+    };
+    struct SaveResult
+    {
+        ServerProfile profile; // as saved; rememberSecret as the keychain left it
+        QString problem; // why the secret could not be stored, for a person; empty when it was
+    };
+    using SaveCallback = std::function<void(const SaveResult&)>;
+
+    // Saves `profile` at once (its `rememberSecret` is worked out here, not taken) and makes it
+    // the last used, then brings the keychain in line: stores `secret` as `choice` says, and
+    // removes a secret the profile kept for another account, or for this one when forgotten.
+    // When the keychain cannot store the secret, the profile stays saved without remembering
+    // one, and `problem` says why. `done` (optional) answers once, within the keychain's
+    // timeouts, unless `context` is gone by then; the keychain's work goes on without it. This
+    // store must stay alive while `secrets` may still answer.
+    void saveWithSecret(const ServerProfile& profile, const QString& secret, SecretChoice choice,
+        SecretStore& secrets, QObject* context, SaveCallback done);
+
     void remove(const QString& name);
 
     QString lastUsed() const;

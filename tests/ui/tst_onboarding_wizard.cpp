@@ -6,11 +6,10 @@
 #include "PasswordRevealDialog.h"
 #include "TrustCertificateDialog.h"
 #include "sandbox/SandboxServer.h"
-#include "session/SecretStore.h"
-#include "session/ServerProfile.h"
 #include "session/Session.h"
 #include "support/ApiHelper.h"
 #include "support/DialogHelpers.h"
+#include "support/ProfileStores.h"
 #include "support/TestCertificates.h"
 
 #include <QAbstractButton>
@@ -22,7 +21,6 @@
 #include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,8 +28,6 @@
 using zenml::sandbox::ExpiredPasswordLogin;
 using zenml::sandbox::SandboxOptions;
 using zenml::sandbox::SandboxServer;
-using zenml::session::ProfileStore;
-using zenml::session::SecretStore;
 using zenml::session::Session;
 using zenml::ui::OnboardingWizard;
 using zenml::ui::PasswordRevealDialog;
@@ -80,9 +76,7 @@ private:
 
     QTemporaryDir m_dir;
     std::unique_ptr<SandboxServer> m_server;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<ProfileStore> m_profiles;
-    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ProfileStores> m_stores;
     std::unique_ptr<OnboardingWizard> m_wizard;
     QNetworkAccessManager m_network;
 };
@@ -95,21 +89,14 @@ void TestOnboardingWizard::initTestCase()
 
 void TestOnboardingWizard::init()
 {
-    m_settings = std::make_unique<QSettings>(
-        m_dir.filePath(QStringLiteral("profiles-%1.ini").arg(QTest::currentTestFunction())),
-        QSettings::IniFormat);
-    m_settings->clear();
-    m_profiles = std::make_unique<ProfileStore>(m_settings.get());
-    m_secrets = std::make_unique<SecretStore>();
+    m_stores = std::make_unique<ProfileStores>(m_dir);
 }
 
 void TestOnboardingWizard::cleanup()
 {
     m_wizard.reset(); // before closeAllDialogs, which would delete it too (a QDialog)
     closeAllDialogs();
-    m_secrets.reset();
-    m_profiles.reset();
-    m_settings.reset();
+    m_stores.reset();
     m_server.reset();
 }
 
@@ -123,7 +110,7 @@ void TestOnboardingWizard::startServer(SandboxOptions options)
 
 void TestOnboardingWizard::openWizard()
 {
-    m_wizard = std::make_unique<OnboardingWizard>(m_profiles.get(), m_secrets.get());
+    m_wizard = std::make_unique<OnboardingWizard>(&m_stores->profiles, &m_stores->secrets);
     m_wizard->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_wizard.get()));
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::WelcomePage));
@@ -248,15 +235,15 @@ void TestOnboardingWizard::wholePathToFinish()
     QCOMPARE(finished.first().first().toString(), QStringLiteral("Production"));
     QVERIFY(!m_wizard->isVisible());
 
-    const auto profile = m_profiles->profile(QStringLiteral("Production"));
+    const auto profile = m_stores->profiles.profile(QStringLiteral("Production"));
     QVERIFY(profile.has_value());
     QCOMPARE(profile->username, QStringLiteral("alice"));
     QCOMPARE(profile->apiRoot, m_server->apiRoot());
     QCOMPARE(profile->rememberSecret, false);
-    QCOMPARE(m_profiles->lastUsed(), QStringLiteral("Production"));
+    QCOMPARE(m_stores->profiles.lastUsed(), QStringLiteral("Production"));
     // The admin password appears nowhere in the stored settings.
-    m_settings->sync();
-    QFile file(m_settings->fileName());
+    m_stores->settings.sync();
+    QFile file(m_stores->settings.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(kAdminPassword.toUtf8()));
 
@@ -322,8 +309,8 @@ void TestOnboardingWizard::existingSuperusersOfferSkip()
     QVERIFY(clickNext());
     child<QCheckBox>(QStringLiteral("rememberCheck"))->setChecked(false);
     m_wizard->button(QWizard::FinishButton)->click();
-    QCOMPARE(m_profiles->profiles().size(), 1);
-    QCOMPARE(m_profiles->profiles().first().username, QStringLiteral("bob"));
+    QCOMPARE(m_stores->profiles.profiles().size(), 1);
+    QCOMPARE(m_stores->profiles.profiles().first().username, QStringLiteral("bob"));
 }
 
 void TestOnboardingWizard::untrustedCertificateRefusedThenTrusted()
@@ -383,7 +370,7 @@ void TestOnboardingWizard::cancelAfterCreationShowsPasswordAgain()
     reveal->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Close)->click();
     QTRY_VERIFY(!m_wizard->isVisible());
     QCOMPARE(m_wizard->result(), int(QDialog::Rejected));
-    QVERIFY(m_profiles->isEmpty());
+    QVERIFY(m_stores->profiles.isEmpty());
 }
 
 void TestOnboardingWizard::expiredPasswordForbiddenOnVerify()

@@ -3,22 +3,20 @@
 #include "AccountActions.h"
 #include "Logging.h"
 #include "controlplane/ApiClient.h"
+#include "controlplane/BackgroundTask.h"
 #include "session/Session.h"
 #include "ui_MainWindow.h"
 #include "users/UserFilterModel.h"
 #include "users/UserTableModel.h"
 
 #include <QCloseEvent>
-#include <QFuture>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QPromise>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QTime>
 #include <QTimer>
 
@@ -248,19 +246,14 @@ void MainWindow::onListFinished(const ApiError& error)
         // sort column) on a worker thread, then swapped in with one reset.
         m_buildingList = true;
         const quint64 generation = m_listGeneration;
-        auto promise = std::make_shared<QPromise<UserTableModel::Contents>>();
-        // Attached before the work starts, so that it always comes as an event, never from
-        // within this call.
-        promise->future().then(this, [this, generation](UserTableModel::Contents contents) {
-            applyRefreshedList(generation, contents);
-        });
-        promise->start();
-        QThreadPool::globalInstance()->start(
-            [promise, pages = std::move(m_pendingPages), column = m_filter->sortColumn(),
+        controlplane::runInBackground(
+            this,
+            [pages = std::move(m_pendingPages), column = m_filter->sortColumn(),
                 admin = m_model->reservedAdminUsername()]() mutable {
-                promise->addResult(UserTableModel::buildContents(std::move(pages), column, admin));
-                promise->finish();
-            });
+                return UserTableModel::buildContents(std::move(pages), column, admin);
+            },
+            [this, generation](
+                UserTableModel::Contents contents) { applyRefreshedList(generation, contents); });
         m_pendingPages.clear();
         return;
     }

@@ -1,11 +1,9 @@
 #include "ApiClient.h"
 #include "ApiClientPrivate.h"
+#include "BackgroundTask.h"
 #include "WireDecoding.h"
 
-#include <QFuture>
 #include <QNetworkReply>
-#include <QPromise>
-#include <QThreadPool>
 
 #include <algorithm>
 
@@ -157,15 +155,9 @@ void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
         return;
     }
 
-    auto promise = std::make_shared<QPromise<DecodedPage>>();
-    // Attached before the work starts, so that it always comes as an event on this job's
-    // thread (never from within this call), and not at all once the job is gone.
-    promise->future().then(this, [this, ticket](DecodedPage page) { onDecoded(ticket, page); });
-    promise->start();
-    QThreadPool::globalInstance()->start([promise, body = answer.body, status = answer.httpStatus] {
-        promise->addResult(decodePage(body, status));
-        promise->finish();
-    });
+    runInBackground(
+        this, [body = answer.body, status = answer.httpStatus] { return decodePage(body, status); },
+        [this, ticket](DecodedPage page) { onDecoded(ticket, page); });
 }
 
 void UserListJob::onDecoded(quint64 ticket, DecodedPage& page)

@@ -175,6 +175,7 @@ private Q_SLOTS:
     void failedPageEndsTheListing();
     void abortDeliversNothingMore();
     void deletionAbortsEveryRequest();
+    void deletionWhileAPageIsDecoded();
     void hundredThousandUsersRefreshResetsOnce();
 
 private:
@@ -473,6 +474,42 @@ void TestUserListJob::deletionAbortsEveryRequest()
     const int requestsAtDeletion = proxy.requests;
     QTest::qWait(300);
     QCOMPARE(proxy.requests, requestsAtDeletion);
+    stopSandbox(sandbox);
+}
+
+// A window closed just as a page arrived: the page is being decoded on a worker thread when
+// the job goes. Nothing of it may come back (on Qt 6.4, QFuture::then with a context object
+// asserted here, and went on to post to the dead job).
+void TestUserListJob::deletionWhileAPageIsDecoded()
+{
+    RunningSandbox sandbox = startSandbox({ QStringLiteral("--seed"), QStringLiteral("3000") });
+    QVERIFY2(sandbox.isReady(), qPrintable(sandbox.error));
+    auto client = signedInClient(&m_network, sandbox, sandbox.apiRoot);
+    QVERIFY(!client->accessToken().isEmpty());
+
+    for (int round = 0; round < 10; ++round) {
+        QPointer<UserListJob> job = client->listUsers(1000);
+        int pages = 0;
+        connect(job, &UserListJob::pageReceived, this, [&pages] { ++pages; });
+        // The manager's signal comes before the reply's handlers; a zero timer then fires
+        // after them, when the page is with a worker thread (it takes milliseconds there).
+        bool deleted = false;
+        const auto connection
+            = connect(&m_network, &QNetworkAccessManager::finished, this, [&](QNetworkReply*) {
+                  QTimer::singleShot(0, this, [&] {
+                      if (job && !deleted) {
+                          deleted = true;
+                          delete job;
+                      }
+                  });
+              });
+        job->start();
+        QTRY_VERIFY_WITH_TIMEOUT(deleted, 10000);
+        disconnect(connection);
+        QTest::qWait(200);
+        QCOMPARE(pages, 0);
+        QVERIFY(job.isNull());
+    }
     stopSandbox(sandbox);
 }
 

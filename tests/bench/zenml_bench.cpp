@@ -5,6 +5,7 @@
 
 #include "MainWindow.h"
 #include "controlplane/ApiClient.h"
+#include "session/ServerProfile.h"
 #include "session/Session.h"
 #include "users/UserFilterModel.h"
 #include "users/UserTableModel.h"
@@ -18,6 +19,7 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -195,7 +197,13 @@ public:
     { }
 
     std::optional<Figures> run(int users);
-    std::optional<std::pair<double, double>> startup();
+    struct Startup
+    {
+        double firstStart = 0; // no profile saved: the set-up wizard
+        double everyday = 0; // a profile saved: the sign-in dialog
+        double minimal = 0;
+    };
+    std::optional<Startup> startup();
 
 private:
     bool signIn(const QUrl& apiRoot);
@@ -429,9 +437,23 @@ void Bench::measureWindow(Figures& figures)
 
 // Item 9: process start to the first painted window, for zenml-pro-admin and for a minimal Qt
 // Widgets window, both on the offscreen platform with the same probe plugin.
-std::optional<std::pair<double, double>> Bench::startup()
+std::optional<Bench::Startup> Bench::startup()
 {
-    auto timeOnce = [this](const QString& program) -> double {
+    // A configuration with one saved profile (no secret remembered), as after a first set-up.
+    const QString everydayConfig = m_temp.filePath(QStringLiteral("config-with-profile"));
+    {
+        QSettings settings(
+            everydayConfig + QStringLiteral("/ZenML/ZenML Pro Admin.conf"), QSettings::IniFormat);
+        zenml::session::ProfileStore profiles(&settings);
+        zenml::session::ServerProfile profile;
+        profile.name = QStringLiteral("production");
+        profile.apiRoot = QUrl(QStringLiteral("https://zenml.example.com/api/v1"));
+        profile.username = QStringLiteral("admin");
+        profiles.save(profile);
+        settings.sync();
+    }
+
+    auto timeOnce = [this](const QString& program, const QString& configHome) -> double {
         QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -439,8 +461,7 @@ std::optional<std::pair<double, double>> Bench::startup()
             QStringLiteral("QT_PLUGIN_PATH"), m_binDir + QStringLiteral("/bench-plugins"));
         environment.insert(
             QStringLiteral("QT_QPA_GENERIC_PLUGINS"), QStringLiteral("zenmlfirstpaint"));
-        environment.insert(
-            QStringLiteral("XDG_CONFIG_HOME"), m_temp.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
         process.setProcessEnvironment(environment);
         process.setProgram(program);
         QElapsedTimer clock;
@@ -459,18 +480,20 @@ std::optional<std::pair<double, double>> Bench::startup()
         return elapsed;
     };
 
-    QList<double> admin, minimal;
+    const QString emptyConfig = m_temp.filePath(QStringLiteral("config"));
+    QList<double> firstStart, everyday, minimal;
     const QString adminProgram = m_binDir + QStringLiteral("/zenml-pro-admin");
     const QString minimalProgram = m_binDir + QStringLiteral("/zenml-bench-minimal-window");
-    timeOnce(adminProgram); // warm the page cache for both
-    timeOnce(minimalProgram);
-    for (int rep = 0; rep < std::max(m_repeat, 5); ++rep) {
-        admin << timeOnce(adminProgram);
-        minimal << timeOnce(minimalProgram);
+    timeOnce(adminProgram, emptyConfig); // warm the page cache for both
+    timeOnce(minimalProgram, emptyConfig);
+    for (int rep = 0; rep < std::max(m_repeat, 5) * 3; ++rep) {
+        firstStart << timeOnce(adminProgram, emptyConfig);
+        everyday << timeOnce(adminProgram, everydayConfig);
+        minimal << timeOnce(minimalProgram, emptyConfig);
     }
-    if (admin.contains(-1) || minimal.contains(-1))
+    if (firstStart.contains(-1) || everyday.contains(-1) || minimal.contains(-1))
         return std::nullopt;
-    return std::make_pair(median(admin), median(minimal));
+    return Startup { median(firstStart), median(everyday), median(minimal) };
 }
 
 } // namespace
@@ -569,11 +592,15 @@ int main(int argc, char* argv[])
     }
     double startupRatio = 0;
     if (startup) {
-        startupRatio = startup->first / startup->second;
+        startupRatio = startup->firstStart / startup->minimal;
         say(QString());
-        say(QStringLiteral("  9 start-up to first paint         zenml-pro-admin %1 ms, minimal "
-                           "window %2 ms, ratio %3 (target 1.3)")
-                .arg(fmt(startup->first), fmt(startup->second), fmt(startupRatio, 2)));
+        say(QStringLiteral("  9 start-up to first paint         minimal window %1 ms; "
+                           "zenml-pro-admin (target 1.3):")
+                .arg(fmt(startup->minimal)));
+        say(QStringLiteral("      first start, set-up wizard    %1 ms, ratio %2")
+                .arg(fmt(startup->firstStart), fmt(startupRatio, 2)));
+        say(QStringLiteral("      a profile saved, sign-in      %1 ms, ratio %2")
+                .arg(fmt(startup->everyday), fmt(startup->everyday / startup->minimal, 2)));
     } else {
         say(QStringLiteral("  9 start-up: a program did not report its first paint"));
     }

@@ -68,8 +68,9 @@ public:
         QHash<QString, int> m_collided;
     };
 
-    // Everything the model holds, built in one piece by buildContents() on any thread (it
-    // costs about a second per million rows) and swapped in by adoptContents() in one reset.
+    // Everything the model holds, built in one piece by buildContents() on any thread (~90 ms
+    // for 100,000 rows, most of it ranking them) and swapped in by adoptContents() in one
+    // reset.
     struct Contents
     {
         QList<UserRow> rows;

@@ -239,6 +239,7 @@ private:
     void requestPage(qint64 offset);
     void onAnswer(quint64 ticket, const ApiClient::Answer& answer);
     void onDecoded(quint64 ticket, DecodedPage& page);
+    Slot* pendingSlot(quint64 ticket);
     void deliverReady();
     void fillPipeline();
     void dropSlots();

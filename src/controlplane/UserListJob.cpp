@@ -133,19 +133,26 @@ void UserListJob::requestPage(qint64 offset)
         it->reply = reply;
 }
 
+// The slot of a request still waiting for its answer, or nullptr once the listing ended or
+// dropped it.
+UserListJob::Slot* UserListJob::pendingSlot(quint64 ticket)
+{
+    if (m_finished)
+        return nullptr;
+    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
+        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
+    return it == m_slots.end() ? nullptr : &*it;
+}
+
 // Answers arrive in any order. Each is decoded on a worker thread (a page of 1,000 users
 // takes milliseconds to parse and fold, which the window would feel) and kept until the
 // pages before it have been delivered.
 void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
 {
-    if (m_finished)
+    Slot* found = pendingSlot(ticket);
+    if (!found)
         return;
-    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
-        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
-    if (it == m_slots.end())
-        return;
-
-    Slot& slot = *it;
+    Slot& slot = *found;
     slot.reply = nullptr;
     slot.httpStatus = answer.httpStatus;
     if (answer.error) {
@@ -162,14 +169,10 @@ void UserListJob::onAnswer(quint64 ticket, const ApiClient::Answer& answer)
 
 void UserListJob::onDecoded(quint64 ticket, DecodedPage& page)
 {
-    if (m_finished)
+    Slot* found = pendingSlot(ticket);
+    if (!found)
         return;
-    const auto it = std::find_if(m_slots.begin(), m_slots.end(),
-        [ticket](const Slot& candidate) { return candidate.ticket == ticket; });
-    if (it == m_slots.end())
-        return;
-
-    Slot& slot = *it;
+    Slot& slot = *found;
     slot.answered = true;
     slot.error = page.error;
     slot.users = std::move(page.users);

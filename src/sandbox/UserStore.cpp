@@ -143,6 +143,19 @@ void bindUser(QSqlQuery& query, const UserRecord& user)
     query.bindValue(21, userJson(user));
 }
 
+// The WHERE clause of a listing: the users with an e-mail (bound as :email), and the
+// reserved admin or not.
+QString listFilter(const QString& email, bool includeAdmin)
+{
+    QString where;
+    if (!email.isNull())
+        where = QStringLiteral(" WHERE email_key = :email");
+    if (!includeAdmin)
+        where += (where.isEmpty() ? QStringLiteral(" WHERE") : QStringLiteral(" AND"))
+            + QStringLiteral(" is_admin = 0");
+    return where;
+}
+
 } // namespace
 
 UserStore::UserStore()
@@ -384,12 +397,7 @@ void UserStore::rollback()
 QList<UserRecord> UserStore::page(
     qint64 offset, qint64 limit, const QString& email, bool includeAdmin) const
 {
-    QString where;
-    if (!email.isNull())
-        where = QStringLiteral(" WHERE email_key = :email");
-    if (!includeAdmin)
-        where += (where.isEmpty() ? QStringLiteral(" WHERE") : QStringLiteral(" AND"))
-            + QStringLiteral(" is_admin = 0");
+    const QString where = listFilter(email, includeAdmin);
 
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
@@ -412,12 +420,7 @@ QList<UserRecord> UserStore::page(
 std::optional<QList<QByteArray>> UserStore::pageJson(
     qint64 offset, qint64 limit, const QString& email, bool includeAdmin) const
 {
-    QString where;
-    if (!email.isNull())
-        where = QStringLiteral(" WHERE email_key = :email");
-    if (!includeAdmin)
-        where += (where.isEmpty() ? QStringLiteral(" WHERE") : QStringLiteral(" AND"))
-            + QStringLiteral(" is_admin = 0");
+    const QString where = listFilter(email, includeAdmin);
 
     // The inner SELECT counts the offset in a narrow index (by seq, e-mail or admin), not by
     // stepping over the wide rows; only the page's own rows are then read.
@@ -451,12 +454,7 @@ std::optional<QList<QByteArray>> UserStore::pageJson(
 
 qint64 UserStore::count(const QString& email, bool includeAdmin) const
 {
-    QString where;
-    if (!email.isNull())
-        where = QStringLiteral(" WHERE email_key = :email");
-    if (!includeAdmin)
-        where += (where.isEmpty() ? QStringLiteral(" WHERE") : QStringLiteral(" AND"))
-            + QStringLiteral(" is_admin = 0");
+    const QString where = listFilter(email, includeAdmin);
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM users") + where);
     if (!email.isNull())

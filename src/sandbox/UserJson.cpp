@@ -1,143 +1,46 @@
 #include "sandbox/UserJson.h"
 
 #include <QJsonDocument>
-#include <QJsonObject>
 
 namespace zenml::sandbox {
 
 namespace {
 
-char hexDigit(uint value)
+QJsonValue nullable(const QString& text)
 {
-    return "0123456789abcdef"[value & 0xf];
-}
-
-// A JSON string as QJsonDocument writes it: UTF-8; quote, backslash and control characters
-// escaped, with the short forms where JSON has them; a lone surrogate as \uXXXX.
-void appendString(QByteArray& out, const QString& text)
-{
-    out += '"';
-    const char16_t* next = reinterpret_cast<const char16_t*>(text.constData());
-    const char16_t* const end = next + text.size();
-    while (next != end) {
-        const char16_t c = *next++;
-        if (c >= 0x20 && c < 0x80 && c != u'"' && c != u'\\') {
-            out += char(c);
-        } else if (c < 0x20 || c == u'"' || c == u'\\') {
-            out += '\\';
-            switch (c) {
-            case u'"':
-                out += '"';
-                break;
-            case u'\\':
-                out += '\\';
-                break;
-            case u'\b':
-                out += 'b';
-                break;
-            case u'\f':
-                out += 'f';
-                break;
-            case u'\n':
-                out += 'n';
-                break;
-            case u'\r':
-                out += 'r';
-                break;
-            case u'\t':
-                out += 't';
-                break;
-            default:
-                out += "u00";
-                out += hexDigit(c >> 4);
-                out += hexDigit(c);
-            }
-        } else if (c < 0x800) {
-            out += char(0xc0 | (c >> 6));
-            out += char(0x80 | (c & 0x3f));
-        } else if (!QChar::isSurrogate(c)) {
-            out += char(0xe0 | (c >> 12));
-            out += char(0x80 | ((c >> 6) & 0x3f));
-            out += char(0x80 | (c & 0x3f));
-        } else if (QChar::isHighSurrogate(c) && next != end && QChar::isLowSurrogate(*next)) {
-            const char32_t code = QChar::surrogateToUcs4(c, *next++);
-            out += char(0xf0 | (code >> 18));
-            out += char(0x80 | ((code >> 12) & 0x3f));
-            out += char(0x80 | ((code >> 6) & 0x3f));
-            out += char(0x80 | (code & 0x3f));
-        } else {
-            out += "\\u";
-            out += hexDigit(c >> 12);
-            out += hexDigit(c >> 8);
-            out += hexDigit(c >> 4);
-            out += hexDigit(c);
-        }
-    }
-    out += '"';
-}
-
-void appendNullable(QByteArray& out, const QString& text)
-{
-    if (text.isNull())
-        out += "null";
-    else
-        appendString(out, text);
-}
-
-const char* boolean(bool value)
-{
-    return value ? "true" : "false";
+    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
 }
 
 } // namespace
 
-QByteArray userJson(const UserRecord& user)
+QJsonObject userJson(const UserRecord& user)
 {
-    // The keys in sorted order, as QJsonObject keeps and QJsonDocument writes them.
-    QByteArray out;
-    out.reserve(512);
-    out += "{\"avatar_url\":";
-    appendNullable(out, user.avatarUrl);
-    out += ",\"company\":";
-    appendNullable(out, user.company);
-    // created and updated are not in the contract: clients must ignore fields they do not know.
-    out += ",\"created\":";
-    appendString(out, user.created);
-    out += ",\"email\":";
-    appendNullable(out, user.email);
-    out += ",\"id\":";
-    appendString(out, user.id);
-    out += ",\"is_active\":";
-    out += boolean(user.isActive);
-    out += ",\"is_service_account\":";
-    out += boolean(user.isServiceAccount);
-    out += ",\"is_superuser\":";
-    out += boolean(user.isSuperuser || user.isAdmin);
-    out += ",\"job_title\":";
-    appendNullable(out, user.jobTitle);
-    // Whatever the column holds is shown as a JSON object: anything else as {}.
-    out += ",\"metadata\":";
-    if (user.metadata == "{}")
-        out += "{}";
-    else
-        out += QJsonDocument(QJsonDocument::fromJson(user.metadata).object())
-                   .toJson(QJsonDocument::Compact);
-    out += ",\"name\":";
-    appendNullable(out, user.name);
-    out += ",\"oauth_id\":";
-    appendNullable(out, user.oauthId);
-    out += ",\"oauth_provider\":";
-    appendNullable(out, user.oauthProvider);
-    out += ",\"organization_id\":";
-    appendNullable(out, user.organizationId);
-    out += ",\"password\":null,\"password_expired\":";
-    out += boolean(user.passwordExpired);
-    out += ",\"updated\":";
-    appendString(out, user.updated);
-    out += ",\"username\":";
-    appendString(out, user.username);
-    out += '}';
-    return out;
+    QJsonObject object;
+    object.insert(QStringLiteral("id"), user.id);
+    object.insert(QStringLiteral("username"), user.username);
+    object.insert(QStringLiteral("name"), nullable(user.name));
+    object.insert(QStringLiteral("email"), nullable(user.email));
+    object.insert(QStringLiteral("password"), QJsonValue::Null);
+    object.insert(QStringLiteral("password_expired"), user.passwordExpired);
+    object.insert(QStringLiteral("is_active"), user.isActive);
+    object.insert(QStringLiteral("is_superuser"), user.isSuperuser || user.isAdmin);
+    object.insert(QStringLiteral("is_service_account"), user.isServiceAccount);
+    object.insert(QStringLiteral("oauth_provider"), nullable(user.oauthProvider));
+    object.insert(QStringLiteral("oauth_id"), nullable(user.oauthId));
+    object.insert(QStringLiteral("avatar_url"), nullable(user.avatarUrl));
+    object.insert(QStringLiteral("company"), nullable(user.company));
+    object.insert(QStringLiteral("job_title"), nullable(user.jobTitle));
+    object.insert(QStringLiteral("metadata"), QJsonDocument::fromJson(user.metadata).object());
+    object.insert(QStringLiteral("organization_id"), nullable(user.organizationId));
+    // Not in the contract: clients must ignore fields they do not know.
+    object.insert(QStringLiteral("created"), user.created);
+    object.insert(QStringLiteral("updated"), user.updated);
+    return object;
+}
+
+QByteArray compactUserJson(const UserRecord& user)
+{
+    return QJsonDocument(userJson(user)).toJson(QJsonDocument::Compact);
 }
 
 QByteArray userJsonFingerprint()
@@ -171,7 +74,7 @@ QByteArray userJsonFingerprint()
     bare.created = full.created;
     bare.updated = full.created;
 
-    return userJson(full) + '\n' + userJson(bare);
+    return compactUserJson(full) + '\n' + compactUserJson(bare);
 }
 
 } // namespace zenml::sandbox

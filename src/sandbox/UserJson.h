@@ -3,18 +3,18 @@
 #include "sandbox/UserRecord.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 
 namespace zenml::sandbox {
 
-// A user as the API shows it, as compact JSON. Every answer that carries a user is these
-// bytes, and the store keeps them with each user for the listing, so the two never differ.
-// Written directly, not through QJsonObject (five times faster, which seeding 100,000 users
-// notices), and byte for byte what QJsonDocument::toJson(Compact) writes for the same object:
-// keys in sorted order, its escaping, metadata as a JSON object. A field added here is also a
-// column for the store's trigger to watch (UserStore.cpp).
-QByteArray userJson(const UserRecord& user);
+// A user as the API shows it. Every answer that carries a user comes from here: the store
+// keeps each user's compact form for the listing, the other answers serialise afresh, and the
+// two must never differ.
+QJsonObject userJson(const UserRecord& user);
+// The compact bytes of userJson(), as QJsonDocument writes them.
+QByteArray compactUserJson(const UserRecord& user);
 
-// The JSON of sample users that set and leave out every field. A database keeps the
+// The compact JSON of sample users that set and leave out every field. A database keeps the
 // fingerprint of the serialiser that wrote its cached JSON; when the fingerprint of this build
 // differs, the cache is written anew.
 QByteArray userJsonFingerprint();

@@ -36,7 +36,7 @@ const char* const Schema[] = {
     " metadata TEXT NOT NULL DEFAULT '{}',"
     " organization_id TEXT,"
     " created TEXT NOT NULL, updated TEXT NOT NULL,"
-    // The user's JSON as the API shows it (userJson()), written with every insert and
+    // The user's compact JSON as the API shows it (userJson()), written with every insert and
     // update, so that a page of users is served by concatenation. NULL: not known (a row
     // written around the store); it is then serialised when read and filled at the next open.
     " json BLOB)",
@@ -140,7 +140,7 @@ void bindUser(QSqlQuery& query, const UserRecord& user)
     query.bindValue(18, nullable(user.organizationId));
     query.bindValue(19, user.created);
     query.bindValue(20, user.updated);
-    query.bindValue(21, userJson(user));
+    query.bindValue(21, compactUserJson(user));
 }
 
 // The WHERE clause of a listing: the users with an e-mail (bound as :email), and the
@@ -278,7 +278,7 @@ bool UserStore::fillJson()
         QList<QPair<qint64, QByteArray>> batch;
         while (read.next()) {
             const UserRecord user = recordFrom(read);
-            batch.append({ user.seq, userJson(user) });
+            batch.append({ user.seq, compactUserJson(user) });
         }
         read.finish();
         if (batch.isEmpty())
@@ -447,7 +447,7 @@ std::optional<QList<QByteArray>> UserStore::pageJson(
             = findOne(QStringLiteral("seq = ?"), query.value(0).toLongLong());
         if (!user)
             return std::nullopt;
-        items.append(userJson(*user));
+        items.append(compactUserJson(*user));
     }
     return items;
 }

@@ -258,16 +258,14 @@ void MainWindow::onListFinished(const ApiError& error)
         return;
     }
 
-    m_actions->setListLoading(false);
-    updateBusy();
     if (!error.isError()) {
         appendPendingPages();
-        showNotice({});
-        updateCounts();
-        qCInfo(lcUi) << "user list loaded:" << m_model->rowCount() << "users";
-        Q_EMIT loadFinished(true);
+        listLoaded();
         return;
     }
+
+    m_actions->setListLoading(false);
+    updateBusy();
 
     qCWarning(lcUi) << "user list failed:" << error.message;
     if (error.kind == ApiError::Kind::Unauthorized) {
@@ -300,6 +298,11 @@ void MainWindow::applyRefreshedList(quint64 generation, UserTableModel::Contents
         return;
     m_buildingList = false;
     m_model->adoptContents(std::move(contents));
+    listLoaded();
+}
+
+void MainWindow::listLoaded()
+{
     m_actions->setListLoading(false);
     updateBusy();
     showNotice({});

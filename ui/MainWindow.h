@@ -79,6 +79,7 @@ private:
     void appendPendingPages();
     void onListFinished(const controlplane::ApiError& error);
     void applyRefreshedList(quint64 generation, users::UserTableModel::Contents& contents);
+    void listLoaded();
     void applySearch();
     void updateCounts();
     void updateIdentity();

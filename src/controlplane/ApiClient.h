@@ -2,8 +2,8 @@
 
 #include "ApiError.h"
 #include "TlsTrust.h"
-#include "users/PreparedUsers.h"
 #include "users/User.h"
+#include "users/UserRow.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "PreparedUsers.h"
 #include "User.h"
+#include "UserRow.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -98,7 +98,6 @@ public:
     int rowOfId(const QString& id) const; // -1 when absent
     // Rows are kept packed (see UserRow): these unpack, so ask for what is needed.
     User userAt(int row) const;
-    const UserRow& rowAt(int row) const { return m_rows.at(row); }
     UserList users() const; // every row: costly on 100,000
     UserList superusers() const;
     // The account other than the one with id `exceptId` whose username is the same as

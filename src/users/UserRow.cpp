@@ -1,4 +1,4 @@
-#include "PreparedUsers.h"
+#include "UserRow.h"
 
 namespace zenml::users {
 

@@ -181,6 +181,10 @@ bool UserSeeder::seed(UserStore& store, int count)
 {
     QElapsedTimer timer;
     timer.start();
+    // A sign of life every few seconds: whoever started a large seeding (the program's
+    // sandbox launcher) waits for progress, not for a fixed time.
+    constexpr qint64 kProgressEveryMs = 2000;
+    qint64 nextProgressMs = kProgressEveryMs;
     if (!store.transaction())
         return false;
     for (int i = 0; i < count; ++i) {
@@ -188,6 +192,10 @@ bool UserSeeder::seed(UserStore& store, int count)
         if (!store.insert(user)) {
             store.rollback();
             return false;
+        }
+        if (timer.elapsed() >= nextProgressMs) {
+            qCInfo(lcSandbox, "seeding: %d of %d users", i + 1, count);
+            nextProgressMs = timer.elapsed() + kProgressEveryMs;
         }
     }
     if (!store.commit())

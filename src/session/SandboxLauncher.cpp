@@ -44,8 +44,9 @@ SandboxLauncher::SandboxLauncher(QObject* parent)
     m_startTimer->setSingleShot(true);
     connect(m_startTimer, &QTimer::timeout, this, [this] {
         const int seconds = std::max(1, int((m_startTimeout.count() + 999) / 1000));
-        fail(tr("The sandbox (%1) did not report that it was ready within %n second(s).", nullptr,
-            seconds)
+        fail(tr("The sandbox (%1) did not report that it was ready, and wrote nothing for "
+                "%n second(s).",
+            nullptr, seconds)
                  .arg(m_executable));
     });
     m_killTimer->setSingleShot(true);
@@ -213,6 +214,7 @@ void SandboxLauncher::readStandardOutput()
     // Once ready, the rest of the output is of no use here, but it must still be drained.
     if (m_ready || m_failed)
         return;
+    stillStarting();
     m_stdoutBuffer += chunk;
     qsizetype newline;
     while ((newline = m_stdoutBuffer.indexOf('\n')) >= 0) {
@@ -265,11 +267,21 @@ void SandboxLauncher::handleLine(const QString& line)
     Q_EMIT ready(m_apiRoot, m_username, m_password);
 }
 
+// The start timeout counts silence, not time: seeding a large sandbox takes a while, and the
+// sandbox reports its progress meanwhile.
+void SandboxLauncher::stillStarting()
+{
+    if (m_startTimer->isActive())
+        m_startTimer->start(m_startTimeout);
+}
+
 void SandboxLauncher::readStandardError()
 {
     if (!m_process)
         return;
     m_stderrTail += m_process->readAllStandardError();
+    if (!m_ready && !m_failed)
+        stillStarting();
     if (m_stderrTail.size() > kStderrTail)
         m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
 }
@@ -290,6 +302,8 @@ void SandboxLauncher::onFinished(int exitCode, int exitStatus)
     m_startTimer->stop();
     if (m_process)
         m_stderrTail += m_process->readAllStandardError();
+    if (!m_ready && !m_failed)
+        stillStarting();
 
     const QString how = exitStatus == QProcess::CrashExit ? tr("crashed")
                                                           : tr("exited with code %1").arg(exitCode);

@@ -42,7 +42,8 @@ public:
     // line. Empty (the default) lets the sandbox generate one.
     void setAdminPassword(const QString& password) { m_requestedPassword = password; }
 
-    // How long the sandbox may take to report ready (default 15 s).
+    // How long the sandbox may stay silent before it reports ready (default 15 s): any output
+    // (a large seeding reports progress) starts the wait again.
     void setStartTimeout(std::chrono::milliseconds timeout) { m_startTimeout = timeout; }
     // How long a stopping sandbox may take before it is killed (default 3 s).
     void setStopGrace(std::chrono::milliseconds grace) { m_stopGrace = grace; }
@@ -73,6 +74,7 @@ Q_SIGNALS:
 private:
     void readStandardOutput();
     void readStandardError();
+    void stillStarting();
     void handleLine(const QString& line);
     void onFinished(int exitCode, int exitStatus);
     void fail(const QString& message);

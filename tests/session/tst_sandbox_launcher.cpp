@@ -47,6 +47,7 @@ private Q_SLOTS:
     void missingExecutableSaysWhereItLooked();
     void earlyExitIsReportedWithItsErrorOutput();
     void silentSandboxTimesOut();
+    void progressKeepsALongStartAlive();
     void linesMayArriveInPieces();
     void destructionStopsTheProcess();
     void sandboxEndsWithAKilledProgram();
@@ -187,6 +188,27 @@ void TestSandboxLauncher::silentSandboxTimesOut()
     // The silent process is stopped, not left behind.
     QTRY_VERIFY_WITH_TIMEOUT(!launcher.isRunning(), 5000);
     QCOMPARE(failed.size(), 2);
+}
+
+// Seeding a million users takes longer than any fixed start timeout: the wait counts silence,
+// and a sandbox that reports its progress is waited for.
+void TestSandboxLauncher::progressKeepsALongStartAlive()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFakeSandbox(dir.path(),
+        "for i in 1 2 3 4 5 6; do echo \"seeding: $i of 6\" >&2; sleep 0.2; done\n"
+        "printf 'API root: http://127.0.0.1:4242/api/v1\\nAdmin username: admin\\n"
+        "Admin password: pw\\n'\n"
+        "exec sleep 30\n"));
+    SandboxLauncher launcher;
+    launcher.setSearchDirectory(dir.path());
+    launcher.setStartTimeout(std::chrono::milliseconds(500)); // less than the 1.2 s it takes
+    QSignalSpy ready(&launcher, &SandboxLauncher::ready);
+    QSignalSpy failed(&launcher, &SandboxLauncher::failed);
+    launcher.start();
+    QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 10000));
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+    QCOMPARE(ready.at(0).at(0).toUrl(), QUrl(QStringLiteral("http://127.0.0.1:4242/api/v1")));
 }
 
 void TestSandboxLauncher::linesMayArriveInPieces()

@@ -223,10 +223,12 @@ void UserListJob::deliverReady()
         // The page size is known from a full page, from an envelope's total (which tells the
         // remaining offsets), or from a short page confirmed by a second one as long: a
         // server's cap. Until then pages go one by one.
+        // A server that sends more than asked for is stepped through at the size asked for:
+        // pages that overlap lose no one (a user seen twice counts once), gaps would.
         const bool wasPipelining = m_step > 0;
         if (!wasPipelining && count > 0
             && (count >= m_pageSize || slot.total || (largestBefore > 0 && count >= largestBefore)))
-            m_step = count;
+            m_step = std::min<qsizetype>(count, m_pageSize);
 
         m_received += int(slot.users.size());
         ++m_pages;
@@ -239,11 +241,13 @@ void UserListJob::deliverReady()
                 return;
         }
 
-        // The end: an empty page, the announced total, or a page shorter than an earlier
-        // one. A short first page is not the end: the server may cap the page size below
-        // what was asked, and only the next page tells.
+        // The end: an empty page, the announced total, or a page shorter than a full one (the
+        // longest so far, or the size asked for if a page was longer). A short first page is
+        // not the end: the server may cap the page size below what was asked, and only the
+        // next page tells.
+        const qsizetype fullPage = std::min<qsizetype>(largestBefore, m_pageSize);
         const bool end = count == 0 || (slot.total && next >= *slot.total)
-            || (largestBefore > 0 && count < largestBefore);
+            || (largestBefore > 0 && count < fullPage);
         if (end) {
             finish({});
             return;

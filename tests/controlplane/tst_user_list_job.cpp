@@ -47,6 +47,9 @@ public:
     int requests = 0;
     int delayMs = 0;
     QByteArray failingOffset; // e.g. "offset=300&": answered 502 by the proxy itself
+    // A request holding the first is sent on with the second instead: a server that answers
+    // with more, or fewer, users than asked for.
+    QPair<QByteArray, QByteArray> rewrite;
 
     explicit CountingProxy(quint16 upstreamPort)
         : m_upstreamPort(upstreamPort)
@@ -118,8 +121,10 @@ private:
                     ended(*state);
                     continue;
                 }
-                QTimer::singleShot(
-                    delayMs, upstream, [upstream, request] { upstream->write(request); });
+                QByteArray sent = request;
+                if (!rewrite.first.isEmpty())
+                    sent.replace(rewrite.first, rewrite.second);
+                QTimer::singleShot(delayMs, upstream, [upstream, sent] { upstream->write(sent); });
             }
         });
 
@@ -173,6 +178,7 @@ private Q_SLOTS:
     void boundOfPagesInFlight_data();
     void boundOfPagesInFlight();
     void failedPageEndsTheListing();
+    void firstPageLongerThanAsked();
     void abortDeliversNothingMore();
     void deletionAbortsEveryRequest();
     void deletionWhileAPageIsDecoded();
@@ -474,6 +480,28 @@ void TestUserListJob::deletionAbortsEveryRequest()
     const int requestsAtDeletion = proxy.requests;
     QTest::qWait(300);
     QCOMPARE(proxy.requests, requestsAtDeletion);
+    stopSandbox(sandbox);
+}
+
+// A server that answers the first page with one user more than asked for: the pages after
+// it are full at the size asked for, not short, and no user may be lost between them.
+void TestUserListJob::firstPageLongerThanAsked()
+{
+    RunningSandbox sandbox = startSandbox({ QStringLiteral("--seed"), QStringLiteral("3499") });
+    QVERIFY2(sandbox.isReady(), qPrintable(sandbox.error));
+    CountingProxy proxy(quint16(sandbox.apiRoot.port()));
+    QVERIFY(proxy.start());
+    proxy.rewrite = { "offset=0&limit=500", "offset=0&limit=501" };
+    auto client = signedInClient(&m_network, sandbox, sandbox.apiRoot);
+    QVERIFY(!client->accessToken().isEmpty());
+    client->setApiRoot(proxy.apiRoot());
+
+    const Listing listing = listAll(*client, 500, 4);
+    QVERIFY2(!listing.error, qPrintable(listing.error.message));
+    QCOMPARE(listing.pageSizes.first(), 501);
+    QCOMPARE(listing.users.size(), 3500); // 3,499 seeded and the admin, each once
+    const QStringList ids = idsOf(listing.users);
+    QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), 3500);
     stopSandbox(sandbox);
 }
 

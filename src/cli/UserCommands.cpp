@@ -196,6 +196,7 @@ void UserCommands::onSignedIn(const User& me)
             fail(error, tr("Listing the users"));
             return;
         }
+        m_all = users::uniqueById(m_all);
         onListed();
     });
     job->start();

@@ -1,6 +1,7 @@
 #include "User.h"
 
 #include <QCoreApplication>
+#include <QHash>
 
 namespace zenml::users {
 
@@ -37,6 +38,25 @@ AccountKind accountKindOf(
 AccountKind User::kind(const QString& reservedAdminUsername) const
 {
     return accountKindOf(username, isServiceAccount, isSso(), reservedAdminUsername);
+}
+
+UserList uniqueById(const UserList& users)
+{
+    UserList unique;
+    unique.reserve(users.size());
+    QHash<QString, qsizetype> positions;
+    positions.reserve(users.size());
+    for (const User& user : users) {
+        if (!user.id.isEmpty()) {
+            if (const auto it = positions.constFind(user.id); it != positions.cend()) {
+                unique[*it] = user;
+                continue;
+            }
+            positions.insert(user.id, unique.size());
+        }
+        unique.append(user);
+    }
+    return unique;
 }
 
 } // namespace zenml::users

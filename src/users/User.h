@@ -48,6 +48,10 @@ struct User
 
 using UserList = QList<User>;
 
+// Each account once: a user listed twice (offset paging while accounts are created or
+// deleted) keeps its first position and its latest values. Users without an id are kept.
+UserList uniqueById(const UserList& users);
+
 } // namespace zenml::users
 
 Q_DECLARE_METATYPE(zenml::users::User)

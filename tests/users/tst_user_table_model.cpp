@@ -45,6 +45,7 @@ class TestUserTableModel final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void uniqueByIdKeepsFirstPlaceAndLatestValues();
 
     void appendInsertsOneBatch();
     void appendReplacesKnownIds();
@@ -372,6 +373,25 @@ void TestUserTableModel::hundredThousandRows()
     QCOMPARE(model.rowOfId(QStringLiteral("id-99999")), 99999);
     QVERIFY(model.removeUser(QStringLiteral("id-0")));
     QCOMPARE(model.rowOfId(QStringLiteral("id-99999")), 99998);
+}
+
+// What the command line lists when offset pages overlap (accounts created while listing).
+void TestUserTableModel::uniqueByIdKeepsFirstPlaceAndLatestValues()
+{
+    User firstB = makeUser(QStringLiteral("b"), QStringLiteral("bob"));
+    User laterB = firstB;
+    laterB.isSuperuser = true;
+    const UserList listed = { makeUser(QStringLiteral("a"), QStringLiteral("alice")), firstB,
+        makeUser(QString(), QStringLiteral("no-id")),
+        makeUser(QString(), QStringLiteral("no-id-2")), laterB,
+        makeUser(QStringLiteral("c"), QStringLiteral("carol")) };
+    const UserList unique = zenml::users::uniqueById(listed);
+    QCOMPARE(unique.size(), 5);
+    QCOMPARE(unique.at(1).username, QStringLiteral("bob"));
+    QVERIFY(unique.at(1).isSuperuser); // the later values
+    QCOMPARE(unique.at(2).username, QStringLiteral("no-id"));
+    QCOMPARE(unique.at(3).username, QStringLiteral("no-id-2"));
+    QCOMPARE(unique.at(4).username, QStringLiteral("carol"));
 }
 
 QTEST_GUILESS_MAIN(TestUserTableModel)

@@ -279,13 +279,19 @@ void MainWindow::onListFinished(const ApiError& error)
     }
     if (m_appendLive) {
         appendPendingPages(); // what arrived before the failure is shown
+        m_listIncomplete = true;
+        m_loadedAt = QTime::currentTime();
         showNotice(tr("The list is incomplete: %1 loaded, then the server failed: %2 "
                       "Press F5 to try again.")
                        .arg(userCount(m_model->rowCount()), error.message));
+    } else if (m_listIncomplete) {
+        showNotice(tr("Could not refresh the list: %1 The list shown is still the incomplete "
+                      "one loaded at %2. Press F5 to try again.")
+                       .arg(error.message, m_loadedAt.toString(u"HH:mm")));
     } else {
         showNotice(tr("Could not refresh the list: %1 The list shown is the one loaded at %2. "
                       "Press F5 to try again.")
-                       .arg(error.message, QTime::currentTime().toString(u"HH:mm")));
+                       .arg(error.message, m_loadedAt.toString(u"HH:mm")));
     }
     m_pendingPages.clear();
     updateCounts();
@@ -303,6 +309,8 @@ void MainWindow::applyRefreshedList(quint64 generation, UserTableModel::Contents
 
 void MainWindow::listLoaded()
 {
+    m_listIncomplete = false;
+    m_loadedAt = QTime::currentTime();
     m_actions->setListLoading(false);
     updateBusy();
     showNotice({});
@@ -325,6 +333,8 @@ void MainWindow::updateCounts()
                                    : tr("Showing %1 of %2").arg(shown).arg(userCount(loaded));
     if (isLoading())
         text += tr(" (loading…)");
+    else if (m_listIncomplete)
+        text += tr(" (incomplete)");
     m_countLabel->setText(text);
 }
 

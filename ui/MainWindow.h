@@ -6,6 +6,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QTime>
 
 #include <memory>
 
@@ -102,6 +103,9 @@ private:
     // older generation (a refresh started meanwhile) is dropped.
     bool m_buildingList = false;
     quint64 m_listGeneration = 0;
+    // The list shown: when it was loaded, and whether its loading stopped part way.
+    QTime m_loadedAt;
+    bool m_listIncomplete = false;
     AccountActions* m_actions;
     QTimer* m_searchDebounce;
     QLabel* m_identityLabel;

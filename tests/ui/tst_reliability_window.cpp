@@ -344,9 +344,35 @@ void TestReliabilityWindow::firstLoadFailingHalfwayIsIncomplete()
 {
     m_server->addFault(fault(QStringLiteral("GET /users: skip=1,drop=mid-body,times=always")));
     openWindow(/*expectComplete=*/false);
-    QVERIFY(m_window->userModel()->rowCount() < kSeeded + 1);
+    const int rows = m_window->userModel()->rowCount();
+    QVERIFY(rows < kSeeded + 1);
     QVERIFY2(m_window->noticeText().contains(QStringLiteral("incomplete")),
         qPrintable(m_window->noticeText()));
+    QVERIFY2(m_window->countText().contains(QStringLiteral("incomplete")),
+        qPrintable(m_window->countText()));
+
+    // A refresh that fails too must not make the partial list look whole.
+    m_server->clearFaults();
+    m_server->addFault(fault(QStringLiteral("GET /users: status=502,times=always")));
+    QSignalSpy loaded(m_window.get(), &MainWindow::loadFinished);
+    m_window->refresh();
+    QVERIFY(loaded.wait(20000));
+    QCOMPARE(loaded.first().first().toBool(), false);
+    QCOMPARE(m_window->userModel()->rowCount(), rows);
+    QVERIFY2(m_window->noticeText().contains(QStringLiteral("incomplete")),
+        qPrintable(m_window->noticeText()));
+    QVERIFY2(m_window->countText().contains(QStringLiteral("incomplete")),
+        qPrintable(m_window->countText()));
+
+    // A whole list at last: nothing says incomplete any more.
+    m_server->clearFaults();
+    loaded.clear();
+    m_window->refresh();
+    QVERIFY(loaded.wait(20000));
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QCOMPARE(m_window->userModel()->rowCount(), kSeeded + 1);
+    QVERIFY(!m_window->countText().contains(QStringLiteral("incomplete")));
+    QVERIFY(m_window->noticeText().isEmpty());
 }
 
 void TestReliabilityWindow::rateLimitedRefreshWaitsThenLoads()

@@ -268,6 +268,11 @@ void UserCommands::printLogin(const QString& profileName, bool secretRemembered)
         text += tr("Saved as the profile “%1”, with the secret in the system keychain: later "
                    "commands need only --profile %1.\n")
                     .arg(name);
+    } else if (m_request.remember) {
+        // Asked for and refused by the keychain: the reason is on the error output.
+        text += tr("Saved as the profile “%1”; the secret is not remembered: the system "
+                   "keychain could not store it.\n")
+                    .arg(name);
     } else {
         text += tr("Saved as the profile “%1”; the secret is not remembered (login --profile %1 "
                    "--remember keeps it in the system keychain).\n")

@@ -431,6 +431,9 @@ void TestCliProfiles::noSessionBusStillSignsIn()
     QVERIFY2(result.elapsedMs < 8000, qPrintable(QString::number(result.elapsedMs)));
     QVERIFY2(result.out.contains(QStringLiteral("Signed in")), qPrintable(result.out));
     QVERIFY2(result.err.contains(QStringLiteral("Nothing was remembered")), qPrintable(result.err));
+    // Not advice to pass the --remember that was passed.
+    QVERIFY2(!result.out.contains(QStringLiteral("--remember")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QStringLiteral("could not store it")), qPrintable(result.out));
     const auto profile = savedProfile(QStringLiteral("No bus"));
     QVERIFY(profile);
     QVERIFY(!profile->rememberSecret);

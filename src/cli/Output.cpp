@@ -108,11 +108,25 @@ QString jsonText(const users::UserList& list, const QString& reservedAdminUserna
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
 }
 
+namespace {
+
+// The invisible marks that reorder text (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069): a
+// name holding one can make a terminal line or a spreadsheet cell read differently from what
+// it holds ("evil<U+202E>txt.exe").
+bool isBidiControl(QChar c)
+{
+    const char16_t u = c.unicode();
+    return u == 0x061c || u == 0x200e || u == 0x200f || (u >= 0x202a && u <= 0x202e)
+        || (u >= 0x2066 && u <= 0x2069);
+}
+
+} // namespace
+
 QString terminalSafe(const QString& text)
 {
     QString safe = text;
     for (QChar& c : safe) {
-        if (c.category() == QChar::Other_Control)
+        if (c.category() == QChar::Other_Control || isBidiControl(c))
             c = QChar::ReplacementCharacter;
     }
     return safe;
@@ -157,7 +171,14 @@ QString table(const users::UserList& list, const QString& reservedAdminUsername)
 
 QString csvCell(const QString& value)
 {
+    // Line breaks and tabs are kept (quoted below); other control characters (a NUL byte
+    // ends a cell in some readers) and bidirectional marks are not.
     QString cell = value;
+    for (QChar& c : cell) {
+        const bool kept = c == u'\n' || c == u'\r' || c == u'\t';
+        if ((c.category() == QChar::Other_Control && !kept) || isBidiControl(c))
+            c = QChar::ReplacementCharacter;
+    }
     static const QString formulaStarts = QStringLiteral("=+-@\t\r");
     if (!cell.isEmpty() && formulaStarts.contains(cell.front()))
         cell.prepend(QLatin1Char('\''));

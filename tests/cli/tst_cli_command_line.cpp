@@ -359,6 +359,10 @@ void TestCliCommandLine::csvCells_data()
                                << "'@SUM(A1)";
     QTest::newRow("at inside") << "a@b.example"
                                << "a@b.example";
+    QTest::newRow("NUL") << QStringLiteral("a") + QChar(0) + QStringLiteral("b")
+                         << QStringLiteral("a\uFFFDb");
+    QTest::newRow("right-to-left override")
+        << QStringLiteral("evil\u202Etxt.exe") << QStringLiteral("evil\uFFFDtxt.exe");
 }
 
 void TestCliCommandLine::csvCells()
@@ -375,6 +379,10 @@ void TestCliCommandLine::terminalSafeText()
     QVERIFY(!safe.contains(QChar(0x1b)));
     QVERIFY(!safe.contains(QChar(0x07)));
     QVERIFY(safe.startsWith(QStringLiteral("Eve")));
+
+    // Nor a mark that makes the line read backwards; letters of right-to-left scripts stay.
+    QCOMPARE(zenml::cli::output::terminalSafe(QStringLiteral("evil\u202Etxt.exe \u05E9\u05DC")),
+        QStringLiteral("evil\uFFFDtxt.exe \u05E9\u05DC"));
 }
 
 QTEST_GUILESS_MAIN(TestCliCommandLine)

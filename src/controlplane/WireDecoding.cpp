@@ -613,10 +613,15 @@ public:
         }
         return true;
     }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override
+    bool parse_error(
+        std::size_t position, const std::string&, const nlohmann::detail::exception&) override
     {
+        m_errorPosition = position;
         return false;
     }
+
+    // Where the JSON broke off: a byte offset, from 1.
+    std::size_t errorPosition() const { return m_errorPosition; }
 
 private:
     enum class Shape
@@ -754,6 +759,7 @@ private:
         m_field = Field::Other;
     }
 
+    std::size_t m_errorPosition = 0;
     int m_depth = 0; // containers open
     Shape m_shape = Shape::None;
     TopKey m_topKey = TopKey::Other;
@@ -778,8 +784,15 @@ std::optional<UserPage> decodeUserPage(const QByteArray& body, QString* problem)
     const QByteArray text = toValidUtf8(body);
     UserPageReader reader;
     if (!json::sax_parse(text.cbegin(), text.cend(), &reader)) {
-        if (problem)
-            *problem = tr("it is not valid JSON (it may have been cut off).");
+        // An answer cut off in transfer breaks at its very end; anything else is the server's
+        // JSON itself.
+        if (problem && reader.errorPosition() >= std::size_t(text.size())) {
+            *problem = tr("it ends in the middle of its JSON (it may have been cut off).");
+        } else if (problem) {
+            *problem = tr("it is not valid JSON (the error is at byte %1 of %2).")
+                           .arg(reader.errorPosition())
+                           .arg(text.size());
+        }
         return std::nullopt;
     }
     return reader.result(problem);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void pageSkipsUnreadableEntries();
     void pageReaderMatchesDocument_data();
     void pageReaderMatchesDocument();
+    void pageErrorsSayWhere();
     void detailShapes_data();
     void detailShapes();
     void statusKinds_data();
@@ -291,6 +292,23 @@ void TestWireDecoding::pageReaderMatchesDocument()
     QCOMPARE(page->users.size(), users);
     if (users > 0)
         QCOMPARE(page->users.first().name, firstName);
+}
+
+// A page cut off in transfer and a page whose JSON is broken in the middle (here a lone
+// surrogate escape in one user's name) are different problems for the administrator.
+void TestWireDecoding::pageErrorsSayWhere()
+{
+    QString problem;
+    const QByteArray cutOff = R"([{"id":"a"},{"id":"b)";
+    QVERIFY(!decodeUserPage(cutOff, &problem));
+    QVERIFY2(problem.contains(QStringLiteral("cut off")), qPrintable(problem));
+
+    const QByteArray broken = R"([{"id":"a","name":"x\ud800y"},{"id":"b"}])";
+    QVERIFY(!decodeUserPage(broken, &problem));
+    QVERIFY2(!problem.contains(QStringLiteral("cut off")), qPrintable(problem));
+    // Where the name is, not at the end.
+    QVERIFY2(problem.contains(QStringLiteral("at byte 27 of %1").arg(broken.size())),
+        qPrintable(problem));
 }
 
 void TestWireDecoding::detailShapes_data()

@@ -779,6 +779,9 @@ private:
 
 } // namespace
 
+// Known limitation: a lone surrogate escape ("\ud800" without its pair) anywhere in a page
+// fails the whole page, as nlohmann's lexer refuses it; raw ill-formed UTF-8 is replaced with
+// U+FFFD instead (toValidUtf8). Servers that write JSON as UTF-8 cannot produce one.
 std::optional<UserPage> decodeUserPage(const QByteArray& body, QString* problem)
 {
     const QByteArray text = toValidUtf8(body);

@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -82,6 +83,16 @@ void SandboxLauncher::releaseProcess()
     QCoreApplication* app = QCoreApplication::instance();
     if (!app || app->thread() != process->thread()) {
         delete process; // kills it
+        return;
+    }
+    // No event loop runs any more (the program is ending): nothing is left to block, and
+    // waiting is the only way the sandbox ends in order instead of being killed.
+    if (QThread::currentThread()->loopLevel() == 0) {
+        process->terminate();
+        if (!process->waitForFinished(int(m_stopGrace.count())))
+            process->kill();
+        process->waitForFinished(1000);
+        delete process;
         return;
     }
     process->setParent(app);

@@ -10,7 +10,6 @@
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -80,19 +79,12 @@ void SandboxLauncher::releaseProcess()
 
     // The process must not outlive the program, but waiting here would block. It is handed to
     // the application object, which deletes (and so kills) it at the latest on exit.
+    // Known limitation: when the program quits, no event loop is left to see the sandbox end
+    // after SIGTERM, so Qt kills it on exit with a "destroyed while running" warning; stopping
+    // it in order would need the quit itself to wait for the sandbox, asynchronously.
     QCoreApplication* app = QCoreApplication::instance();
     if (!app || app->thread() != process->thread()) {
         delete process; // kills it
-        return;
-    }
-    // No event loop runs any more (the program is ending): nothing is left to block, and
-    // waiting is the only way the sandbox ends in order instead of being killed.
-    if (QThread::currentThread()->loopLevel() == 0) {
-        process->terminate();
-        if (!process->waitForFinished(int(m_stopGrace.count())))
-            process->kill();
-        process->waitForFinished(1000);
-        delete process;
         return;
     }
     process->setParent(app);

@@ -222,9 +222,9 @@ void UserListJob::deliverReady()
 
         // The page size is known from a full page, from an envelope's total (which tells the
         // remaining offsets), or from a short page confirmed by a second one as long: a
-        // server's cap. Until then pages go one by one.
-        // A server that sends more than asked for is stepped through at the size asked for:
-        // pages that overlap lose no one (a user seen twice counts once), gaps would.
+        // server's cap. Until then pages go one by one. A server that sends more than asked
+        // for is stepped through at the size asked for: pages that overlap lose no one (a
+        // user seen twice counts once), gaps would.
         const bool wasPipelining = m_step > 0;
         if (!wasPipelining && count > 0
             && (count >= m_pageSize || slot.total || (largestBefore > 0 && count >= largestBefore)))

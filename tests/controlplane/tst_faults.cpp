@@ -9,6 +9,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-result"
 #include "support/ApiHelper.h"
+#include "support/SandboxFaults.h"
 #pragma GCC diagnostic pop
 
 #include <QElapsedTimer>
@@ -19,7 +20,6 @@
 #include <memory>
 
 using namespace zenml::controlplane;
-using zenml::sandbox::parseFault;
 using zenml::sandbox::SandboxFault;
 using zenml::sandbox::SandboxOptions;
 using zenml::sandbox::SandboxServer;
@@ -41,15 +41,6 @@ struct Listing
     int finishedCalls = 0;
     ApiError error;
 };
-
-SandboxFault fault(const QString& spec)
-{
-    QString error;
-    const auto parsed = parseFault(spec, &error);
-    if (!parsed)
-        qFatal("%s", qPrintable(error));
-    return *parsed;
-}
 
 } // namespace
 

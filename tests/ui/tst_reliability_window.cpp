@@ -18,6 +18,7 @@
 #pragma GCC diagnostic ignored "-Wunused-result"
 #include "support/ApiHelper.h"
 #include "support/DialogHelpers.h"
+#include "support/SandboxFaults.h"
 #pragma GCC diagnostic pop
 
 #include <QAction>
@@ -34,8 +35,6 @@
 #include <QTest>
 
 using zenml::controlplane::UserPatch;
-using zenml::sandbox::parseFault;
-using zenml::sandbox::SandboxFault;
 using zenml::sandbox::SandboxOptions;
 using zenml::sandbox::SandboxServer;
 using zenml::session::Session;
@@ -49,15 +48,6 @@ namespace {
 
 const QString kPassword = QStringLiteral("Initial-pass-123");
 constexpr int kSeeded = 25;
-
-SandboxFault fault(const QString& spec)
-{
-    QString error;
-    const auto parsed = parseFault(spec, &error);
-    if (!parsed)
-        qFatal("%s", qPrintable(error));
-    return *parsed;
-}
 
 } // namespace
 
